@@ -1,0 +1,64 @@
+// retort-cli: Retort without a desktop. Links retort_core only (no Qt), so its messages
+// are English.
+
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "app/cli/commands.h"
+#include "core/util/error.h"
+#include "core/util/runtime.h"
+
+namespace {
+
+const char* kUsage =
+    "Usage: retort-cli COMMAND [OPTIONS]\n"
+    "\n"
+    "Commands:\n"
+    "  --version, version     Retort, LibTorch and Qt versions, the BLAS in use, threads\n"
+    "  create                 write a freshly initialised BERT checkpoint\n"
+    "                           --config FILE --out DIR [--vocab FILE] [--seed N] [--mlm]\n"
+    "  inspect                run a checkpoint on one input, print tokens and logits\n"
+    "                           --model DIR (--text T [--text-pair T] | --ids 101,2023,102)\n"
+    "                           [--max-length N] [--out FILE.safetensors]\n"
+    "  bench forward          median latency of a forward pass\n"
+    "                           (--model DIR | --config FILE) [--batch B] [--seq S]\n"
+    "                           [--threads N] [--runs N]\n"
+    "\n"
+    "Run 'retort-cli COMMAND --help' for a command's options.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  retort::util::ensurePassiveOpenMp(argv);
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+      !std::strcmp(argv[1], "help")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  retort::cli::ArgList rest(argv + 2, argv + argc);
+  for (const auto& a : rest)
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+  try {
+    if (command == "--version" || command == "version") return retort::cli::runVersion(rest);
+    if (command == "create") return retort::cli::runCreate(rest);
+    if (command == "inspect") return retort::cli::runInspect(rest);
+    if (command == "bench") return retort::cli::runBench(rest);
+    std::fprintf(stderr, "retort-cli: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
+    return 2;
+  } catch (const retort::Error& e) {
+    std::fprintf(stderr, "retort-cli %s: %s\n", command.c_str(), e.what());
+    return e.kind() == retort::ErrorKind::InvalidArgument ? 2 : 1;
+  } catch (const std::exception& e) {
+    // LibTorch errors carry a C++ backtrace after the first line: keep the first line.
+    std::string what = e.what();
+    if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
+    std::fprintf(stderr, "retort-cli %s: %s\n", command.c_str(), what.c_str());
+    return 1;
+  }
+}

@@ -1,0 +1,209 @@
+#include "core/io/checkpoint.h"
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "core/io/safetensors.h"
+#include "core/io/safetensors_torch.h"
+#include "core/util/error.h"
+#include "core/util/files.h"
+
+namespace fs = std::filesystem;
+
+namespace retort::io {
+namespace {
+
+std::string shapeText(c10::IntArrayRef shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+std::string listNames(const std::vector<std::string>& names, size_t max = 8) {
+  std::string s;
+  for (size_t i = 0; i < names.size() && i < max; ++i) s += (i ? ", " : "") + names[i];
+  if (names.size() > max) s += " and " + std::to_string(names.size() - max) + " more";
+  return s;
+}
+
+bool startsWith(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+bool endsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+/// Maps the key spellings of older or headless checkpoints onto ours:
+/// LayerNorm gamma/beta -> weight/bias; a BertModel's keys without the "bert." prefix.
+std::string canonicalKey(std::string key) {
+  if (endsWith(key, ".gamma")) key = key.substr(0, key.size() - 6) + ".weight";
+  else if (endsWith(key, ".beta")) key = key.substr(0, key.size() - 5) + ".bias";
+  for (const char* root : {"embeddings.", "encoder.", "pooler."})
+    if (startsWith(key, root)) return "bert." + key;
+  return key;
+}
+
+bool isIgnoredKey(const std::string& key) {
+  return endsWith(key, "embeddings.position_ids") || key == "cls.predictions.decoder.weight" ||
+         key == "cls.predictions.decoder.bias";
+}
+
+}  // namespace
+
+std::map<std::string, torch::Tensor> readCheckpointTensors(const std::string& dir,
+                                                           std::vector<std::string>* files) {
+  const fs::path d(dir);
+  std::vector<std::string> shards;
+  if (fs::exists(d / "model.safetensors")) {
+    shards.push_back((d / "model.safetensors").string());
+  } else if (fs::exists(d / "model.safetensors.index.json")) {
+    const std::string indexPath = (d / "model.safetensors.index.json").string();
+    nlohmann::json index;
+    try {
+      index = nlohmann::json::parse(util::readFile(indexPath));
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(ErrorKind::Format, indexPath + ": not valid JSON (" + e.what() + ")");
+    }
+    if (!index.contains("weight_map") || !index["weight_map"].is_object())
+      throw Error(ErrorKind::Format, indexPath + ": \"weight_map\" is missing or not an object");
+    std::set<std::string> unique;
+    for (auto& [name, file] : index["weight_map"].items()) {
+      if (!file.is_string())
+        throw Error(ErrorKind::Format, indexPath + ": weight_map." + name + " must be a file name");
+      const std::string f = file.get<std::string>();
+      if (f.find('/') != std::string::npos || f.find("..") != std::string::npos)
+        throw Error(ErrorKind::Format, indexPath + ": weight_map." + name + " points outside the directory");
+      if (unique.insert(f).second) shards.push_back((d / f).string());
+    }
+  } else if (fs::exists(d / "pytorch_model.bin") || fs::exists(d / "tf_model.h5")) {
+    throw Error(ErrorKind::Unsupported,
+                dir + " holds only pytorch_model.bin, a pickled PyTorch file. Retort does not read "
+                      "pickles because loading one can run arbitrary code. Convert it once with "
+                      "Python: python3 -c \"import torch; from safetensors.torch import save_file; "
+                      "sd = torch.load('pytorch_model.bin', map_location='cpu'); "
+                      "save_file({k: v.contiguous() for k, v in sd.items()}, 'model.safetensors', "
+                      "metadata={'format': 'pt'})\"");
+  } else {
+    throw Error(ErrorKind::Io, dir + ": no model.safetensors (nor a sharded index) in this directory");
+  }
+
+  std::map<std::string, torch::Tensor> tensors;
+  for (const auto& path : shards) {
+    auto file = SafetensorsFile::open(path);
+    for (auto& [name, t] : loadTensors(file, /*toFloat32=*/true)) {
+      if (tensors.count(name))
+        throw Error(ErrorKind::Format, path + ": tensor " + name + " appears in two shards");
+      tensors.emplace(name, std::move(t));
+    }
+    if (files) files->push_back(path);
+  }
+  return tensors;
+}
+
+LoadedCheckpoint loadCheckpoint(const std::string& dir, const LoadOptions& options) {
+  LoadedCheckpoint ck;
+  ck.directory = dir;
+  if (!fs::is_directory(dir)) throw Error(ErrorKind::Io, dir + ": not a directory");
+  const std::string configPath = (fs::path(dir) / "config.json").string();
+  if (!fs::exists(configPath)) throw Error(ErrorKind::Io, dir + ": no config.json in this directory");
+  ck.config = model::BertConfig::load(configPath);
+
+  std::map<std::string, torch::Tensor> stored;
+  for (auto& [key, t] : readCheckpointTensors(dir, &ck.report.files)) {
+    if (isIgnoredKey(key)) {
+      ck.report.ignored.push_back(key);
+      continue;
+    }
+    stored[canonicalKey(key)] = t;
+  }
+  const std::string weightsName = ck.report.files.size() == 1 ? ck.report.files.front() : dir;
+
+  model::BertHeads heads;
+  if (options.heads) {
+    heads = *options.heads;
+  } else {
+    heads.classifier = stored.count("classifier.weight") > 0;
+    heads.pooler = heads.classifier || stored.count("bert.pooler.dense.weight") > 0;
+    heads.mlm = stored.count("cls.predictions.bias") > 0 ||
+                stored.count("cls.predictions.transform.dense.weight") > 0;
+  }
+  if (heads.classifier) {
+    auto it = stored.find("classifier.weight");
+    if (it != stored.end() && it->second.dim() == 2 && it->second.size(0) != ck.config.numLabels())
+      throw Error(ErrorKind::Shape,
+                  weightsName + ": classifier.weight has " + std::to_string(it->second.size(0)) +
+                      " classes but config.json names " + std::to_string(ck.config.numLabels()) +
+                      " (id2label)");
+  }
+  ck.model = model::BertModel(ck.config, heads);
+
+  std::vector<std::string> missing, mismatched;
+  std::set<std::string> used;
+  torch::NoGradGuard noGrad;
+  for (auto& item : ck.model->named_parameters()) {
+    const std::string& name = item.key();
+    auto it = stored.find(name);
+    if (it == stored.end()) {
+      const bool head = !startsWith(name, "bert.") || startsWith(name, "bert.pooler.");
+      (head ? ck.report.initialized : missing).push_back(name);
+      continue;
+    }
+    used.insert(name);
+    if (it->second.sizes() != item.value().sizes()) {
+      mismatched.push_back(name + " is " + shapeText(it->second.sizes()) + ", config.json implies " +
+                           shapeText(item.value().sizes()));
+      continue;
+    }
+    item.value().copy_(it->second);
+  }
+  if (!mismatched.empty())
+    throw Error(ErrorKind::Shape, weightsName + ": tensors of the wrong shape: " + listNames(mismatched, 4));
+  if (!missing.empty())
+    throw Error(ErrorKind::Format, weightsName + ": missing tensors: " + listNames(missing));
+  for (auto& [key, t] : stored)
+    if (!used.count(key)) ck.report.unexpected.push_back(key);
+
+  const bool hasTokenizer = fs::exists(fs::path(dir) / "vocab.txt") ||
+                            fs::exists(fs::path(dir) / "spiece.model") ||
+                            fs::exists(fs::path(dir) / "tokenizer.model");
+  if (hasTokenizer) {
+    ck.tokenizer = text::loadTokenizer(dir);
+    if (ck.tokenizer->vocabSize() > ck.config.vocabSize)
+      throw Error(ErrorKind::Shape, dir + ": the tokenizer has " +
+                                        std::to_string(ck.tokenizer->vocabSize()) +
+                                        " tokens but vocab_size in config.json is " +
+                                        std::to_string(ck.config.vocabSize));
+  } else if (options.requireTokenizer) {
+    throw Error(ErrorKind::Io, dir + ": no tokenizer (vocab.txt, spiece.model or tokenizer.model)");
+  }
+  return ck;
+}
+
+void saveCheckpoint(const std::string& dir, model::BertModel& model, const text::Tokenizer* tokenizer) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error(ErrorKind::Io, dir + ": cannot create the directory: " + ec.message());
+  model::BertConfig config = model->config();
+  const auto& heads = model->heads();
+  config.extra["architectures"] = nlohmann::json::array(
+      {heads.classifier ? "BertForSequenceClassification" : heads.mlm ? "BertForMaskedLM" : "BertModel"});
+  std::map<std::string, torch::Tensor> tensors;
+  for (auto& item : model->named_parameters()) tensors[item.key()] = item.value().detach();
+  saveTensors((fs::path(dir) / "model.safetensors").string(), tensors, {{"format", "pt"}});
+  config.save((fs::path(dir) / "config.json").string());
+  if (tokenizer) tokenizer->save(dir);
+}
+
+ModelSize modelSize(model::BertModel& model) {
+  ModelSize s;
+  s.parameters = model->parameterCount();
+  s.sizeMb = static_cast<double>(s.parameters) * 4.0 / 1e6;
+  return s;
+}
+
+}  // namespace retort::io

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Retort's one entry point for a fresh Debian 12 machine.
+#
+#   installer/setup.sh deps    install the missing Debian packages (installer/debian-packages.txt)
+#   installer/setup.sh build   deps, then configure and build into ./build
+#   installer/setup.sh run     build, then start the main job on the bundled default
+#   installer/setup.sh test    build, then run every test (CTest)
+#
+# Environment: BUILD_DIR (default build), RETORT_GUI (ON/OFF, default ON),
+# JOBS (default: the number of cores).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+build_dir="${BUILD_DIR:-$root/build}"
+gui="${RETORT_GUI:-ON}"
+jobs="${JOBS:-$(nproc)}"
+
+packages() {
+  # Package names from the shared list; [gui] lines are skipped when RETORT_GUI=OFF.
+  sed -e 's/#.*//' "$here/debian-packages.txt" | while read -r name tags; do
+    [ -n "$name" ] || continue
+    if [ "$gui" = "OFF" ] && [[ "$tags" == *"[gui]"* ]]; then continue; fi
+    echo "$name"
+  done
+}
+
+deps() {
+  local missing=()
+  for p in $(packages); do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    echo "setup: all Debian packages are installed"
+    return
+  fi
+  echo "setup: installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build() {
+  deps
+  cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRETORT_GUI="$gui"
+  cmake --build "$build_dir" -j "$jobs"
+}
+
+run_main() {
+  build
+  export OMP_WAIT_POLICY=PASSIVE
+  local cli="$build_dir/bin/retort-cli"
+  "$cli" --version
+  "$cli" inspect --model "$build_dir/tiny-bert" --text "Retort distils a large teacher into a small student."
+  if [ "$gui" != "OFF" ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    exec "$build_dir/bin/retort"
+  else
+    echo "setup: no display (or RETORT_GUI=OFF): the GUI was not started"
+  fi
+}
+
+run_tests() {
+  build
+  # CTest's summary is the last thing printed.
+  ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
+}
+
+case "${1:-}" in
+  deps) deps ;;
+  build) build ;;
+  run) run_main ;;
+  test) run_tests ;;
+  *) sed -n '2,11p' "$0"; exit 2 ;;
+esac
