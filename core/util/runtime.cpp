@@ -35,7 +35,7 @@ RuntimeInfo runtimeInfo() {
   info.torchVersion = TORCH_VERSION;
   ::dl_iterate_phdr(collectBlas, &info.blasLibrary);
   if (auto config = blasSymbol<char* (*)()>("openblas_get_config")) {
-    info.blasName = std::string("OpenBLAS ") + config();
+    info.blasName = config();  // "OpenBLAS 0.3.21 DYNAMIC_ARCH ... Haswell MAX_THREADS=64"
   } else if (!info.blasLibrary.empty()) {
     info.blasName = info.blasLibrary.substr(info.blasLibrary.rfind('/') + 1);
     if (info.blasLibrary.find("/blas/") != std::string::npos)

@@ -1,0 +1,148 @@
+// The real retort-cli on real files: inspect's printout and its safetensors dump,
+// create, bench, --version, and the one-line errors with their exit codes.
+
+#include <QtTest/QtTest>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <torch/torch.h>
+
+#include "core/io/checkpoint.h"
+#include "core/io/safetensors.h"
+#include "core/io/safetensors_torch.h"
+#include "test_util.h"
+
+using namespace retort;
+
+namespace {
+
+struct Result {
+  int code = -1;
+  QString out, err;
+};
+
+Result cli(const QStringList& args) {
+  QProcess p;
+  p.start(QStringLiteral(RETORT_CLI_PATH), args);
+  if (!p.waitForFinished(120000)) return {};
+  return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+QString fixtureDir(const char* rel) { return QString::fromStdString(test::fixture(rel)); }
+
+}  // namespace
+
+class TestCli : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void version() {
+    auto r = cli({QStringLiteral("--version")});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.startsWith(QStringLiteral("Retort " RETORT_VERSION "\n")));
+    QVERIFY(r.out.contains(QRegularExpression(QStringLiteral("LibTorch 1\\.\\d+\\.\\d+"))));
+    QVERIFY(r.out.contains(QStringLiteral("\nQt ")));
+    QVERIFY(r.out.contains(QRegularExpression(QStringLiteral("BLAS: \\S+"))));
+    QVERIFY(r.out.contains(QRegularExpression(QStringLiteral("threads: \\d+ \\(LibTorch intra-op\\)"))));
+  }
+
+  void inspectIdsWritesEveryTensor() {
+    QTemporaryDir tmp;
+    const QString out = tmp.filePath(QStringLiteral("dump.safetensors"));
+    auto r = cli({QStringLiteral("inspect"), QStringLiteral("--model"), fixtureDir("bert/tiny"), QStringLiteral("--ids"),
+                  QStringLiteral("2,7,9,3"), QStringLiteral("--out"), out});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains(QStringLiteral("tokens (4): [CLS] tok7 tok9 [SEP]")), qPrintable(r.out));
+    QVERIFY(r.out.contains(QStringLiteral("negative")) && r.out.contains(QStringLiteral("positive")));
+
+    auto file = io::SafetensorsFile::open(out.toStdString());
+    auto t = io::loadTensors(file);
+    std::vector<std::string> names = {"input_ids", "token_type_ids", "attention_mask", "logits", "pooled_output"};
+    for (int k = 0; k <= 3; ++k) names.push_back("hidden_states." + std::to_string(k));
+    for (int k = 0; k < 3; ++k) {
+      names.push_back("attention_scores." + std::to_string(k));
+      names.push_back("attention_probs." + std::to_string(k));
+    }
+    QCOMPARE(t.size(), names.size());
+    for (const auto& n : names) QVERIFY2(t.count(n), n.c_str());
+    QCOMPARE(t["input_ids"].sizes().vec(), (std::vector<int64_t>{1, 4}));
+    QCOMPARE(t["hidden_states.3"].sizes().vec(), (std::vector<int64_t>{1, 4, 16}));
+    QCOMPARE(t["attention_scores.2"].sizes().vec(), (std::vector<int64_t>{1, 4, 4, 4}));
+    QCOMPARE(t["input_ids"][0][1].item<int64_t>(), int64_t(7));
+
+    // The dumped logits are the model's logits for these ids, computed here in-process.
+    auto ck = io::loadCheckpoint(test::fixture("bert/tiny"));
+    ck.model->eval();
+    torch::NoGradGuard ng;
+    auto logits = ck.model->forward({torch::tensor({2, 7, 9, 3}, torch::kLong).view({1, 4}), {}, {}}).logits;
+    QVERIFY((logits - t["logits"]).abs().max().item<float>() < 1e-6);
+  }
+
+  void inspectTextPair() {
+    auto r = cli({QStringLiteral("inspect"), QStringLiteral("--model"), fixtureDir("bert/tiny"), QStringLiteral("--text"),
+                  QStringLiteral("TOK7 tok9"), QStringLiteral("--text-pair"), QStringLiteral("tok11 zzz")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains(QStringLiteral("[CLS] tok7 tok9 [SEP] tok11 [UNK] [SEP]")), qPrintable(r.out));
+  }
+
+  void createThenInspect() {
+    QTemporaryDir tmp;
+    const QString dir = tmp.filePath(QStringLiteral("made"));
+    auto r = cli({QStringLiteral("create"), QStringLiteral("--config"), fixtureDir("bert/tiny/config.json"),
+                  QStringLiteral("--vocab"), fixtureDir("bert/tiny/vocab.txt"), QStringLiteral("--out"), dir,
+                  QStringLiteral("--mlm")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    auto ck = io::loadCheckpoint(dir.toStdString());
+    QVERIFY(ck.model->heads().mlm && ck.model->heads().classifier);
+    QCOMPARE(r.out, QStringLiteral("wrote %1: %2 parameters, %3 MB\n")
+                        .arg(dir)
+                        .arg(ck.model->parameterCount())
+                        .arg(QString::number(ck.model->parameterCount() * 4 / 1e6, 'f', 2)));
+    auto r2 = cli({QStringLiteral("inspect"), QStringLiteral("--model"), dir, QStringLiteral("--ids"), QStringLiteral("2,3")});
+    QCOMPARE(r2.code, 0);
+  }
+
+  void bench() {
+    auto r = cli({QStringLiteral("bench"), QStringLiteral("forward"), QStringLiteral("--config"),
+                  fixtureDir("bert/tiny/config.json"), QStringLiteral("--batch"), QStringLiteral("2"), QStringLiteral("--seq"),
+                  QStringLiteral("8"), QStringLiteral("--runs"), QStringLiteral("5"), QStringLiteral("--threads"), QStringLiteral("1")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.out.contains(QStringLiteral("batch 2  seq 8")));
+    QVERIFY(r.out.contains(QStringLiteral("threads 1")));
+    QVERIFY(r.out.contains(QRegularExpression(QStringLiteral("median \\d+\\.\\d+ ms .*\\(5 runs after 3 warm-up\\)"))));
+  }
+
+  void errors_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("message");
+    const QString tiny = fixtureDir("bert/tiny");
+    QTest::newRow("bad id") << QStringList{QStringLiteral("inspect"), QStringLiteral("--model"), tiny, QStringLiteral("--ids"), QStringLiteral("2,x")}
+                            << 2 << QStringLiteral("retort-cli inspect: --ids: \"x\" is not a token id\n");
+    QTest::newRow("id too large") << QStringList{QStringLiteral("inspect"), QStringLiteral("--model"), tiny, QStringLiteral("--ids"), QStringLiteral("2,50")}
+                                  << 2 << QStringLiteral("retort-cli inspect: --ids: 50 is not below vocab_size 50\n");
+    QTest::newRow("no input") << QStringList{QStringLiteral("inspect"), QStringLiteral("--model"), tiny}
+                              << 2 << QStringLiteral("retort-cli inspect: give either --text or --ids\n");
+    QTest::newRow("unknown option") << QStringList{QStringLiteral("inspect"), QStringLiteral("--modle"), tiny}
+                                    << 2 << QStringLiteral("retort-cli inspect: unknown option --modle\n");
+    QTest::newRow("missing dir") << QStringList{QStringLiteral("inspect"), QStringLiteral("--model"), QStringLiteral("/nonexistent/m"), QStringLiteral("--ids"), QStringLiteral("2")}
+                                 << 1 << QStringLiteral("retort-cli inspect: /nonexistent/m: not a directory\n");
+    QTest::newRow("unknown command") << QStringList{QStringLiteral("distil")} << 2 << QStringLiteral("retort-cli: unknown command \"distil\"\n");
+    QTest::newRow("bad bench") << QStringList{QStringLiteral("bench"), QStringLiteral("forward"), QStringLiteral("--config"),
+                                              fixtureDir("bert/tiny/config.json"), QStringLiteral("--seq"), QStringLiteral("0")}
+                               << 2 << QStringLiteral("retort-cli bench: --seq must be at least 1\n");
+  }
+
+  void errors() {
+    QFETCH(QStringList, args);
+    QFETCH(int, code);
+    QFETCH(QString, message);
+    auto r = cli(args);
+    QCOMPARE(r.code, code);
+    QVERIFY2(r.err.startsWith(message), qPrintable(r.err));
+    QVERIFY(r.out.isEmpty());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
