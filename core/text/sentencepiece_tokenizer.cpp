@@ -20,12 +20,7 @@
 #include <random>
 #include <type_traits>
 
-#ifndef RETORT_SPM_BUILD_PATH
-#define RETORT_SPM_BUILD_PATH ""
-#endif
-#ifndef RETORT_SPM_INSTALL_SUBDIR
-#define RETORT_SPM_INSTALL_SUBDIR "lib/retort"
-#endif
+#include "retort_build_paths.h"  // RETORT_SPM_BUILD_PATH, RETORT_SPM_INSTALL_SUBDIR (generated)
 
 namespace retort::text {
 namespace detail {

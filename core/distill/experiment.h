@@ -1,0 +1,167 @@
+#pragma once
+// The experiment file: a versioned JSON document ("format": 1) that says everything a
+// distillation run needs. Defaults fill what it omits; unknown keys and invalid values are
+// rejected with the JSON path and the reason. Torch-free.
+//
+// Paths inside the file are resolved relative to the file's directory.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace retort::distill {
+
+/// A labeled task: files and columns (GLUE TSV, CSV with a header, or JSON Lines).
+struct TaskSpec {
+  std::string train;                ///< "task.train" (required unless every stage uses a corpus)
+  std::string dev;                  ///< "task.dev" (optional; then no evaluation)
+  std::string test;                 ///< "task.test" (optional)
+  std::string format = "auto";      ///< auto | tsv | csv | jsonl (auto: from the extension)
+  std::string textColumn = "sentence";
+  std::string pairColumn;           ///< empty = single-sentence task
+  std::string labelColumn = "label";
+  std::vector<std::string> labels;  ///< explicit class order; empty = from the training file
+  int64_t maxLength = 128;          ///< tokens, specials included
+};
+
+/// Where the tokenizer comes from.
+struct TokenizerSpec {
+  std::string from = "teacher";     ///< teacher | wordpiece | sentencepiece
+  std::string path;                 ///< vocab.txt or a .model file (wordpiece / sentencepiece)
+  std::string trainCorpus;          ///< sentencepiece: train a new model on this corpus when path is empty
+  int64_t vocabSize = 8000;         ///< sentencepiece training
+  bool lowerCase = true;
+};
+
+/// BERT shape in experiment-file terms (keys: layers, hidden, heads, ffn, max_positions,
+/// activation, dropout, attention_dropout).
+struct BertShape {
+  int64_t layers = 4;
+  int64_t hidden = 256;
+  int64_t heads = 4;
+  int64_t ffn = 1024;
+  int64_t maxPositions = 512;
+  std::string activation = "gelu";
+  double dropout = 0.1;
+  double attentionDropout = 0.1;
+};
+
+/// Settings of one training phase (teacher fine-tuning, MLM pre-training, or a stage).
+struct OptimSpec {
+  int64_t epochs = 3;
+  int64_t maxSteps = 0;             ///< 0 = run all epochs; else stop after this many steps
+  double learningRate = 5e-5;
+  int64_t batchSize = 32;
+  std::string schedule = "linear";  ///< linear (warmup then linear decay to 0) | constant (after warmup)
+  double warmup = 0.1;              ///< fraction of the steps (< 1) or a step count (>= 1)
+  double weightDecay = 0.01;        ///< AdamW; not applied to biases and LayerNorm weights
+  double maxGradNorm = 1.0;         ///< 0 = no clipping
+  int64_t evalEvery = 0;            ///< steps; 0 = at the end of each epoch
+  int64_t logEvery = 10;            ///< steps between metric reports
+};
+
+struct TeacherSpec {
+  std::string checkpoint;           ///< a Hugging Face directory; when empty, Retort trains the teacher
+  BertShape architecture;           ///< used when training
+  bool mlmPretraining = false;      ///< masked-LM pre-training before fine-tuning
+  std::string mlmCorpus;            ///< unlabeled text, one document per line
+  double mlmProbability = 0.15;
+  OptimSpec pretraining;            ///< teacher.pretraining.*
+  OptimSpec finetuning;             ///< teacher.finetuning.*
+};
+
+struct StudentSpec {
+  std::string kind = "bert";        ///< bert | bilstm
+  BertShape architecture;           ///< kind bert
+  int64_t embeddingDim = 300;       ///< kind bilstm (Tang et al.)
+  int64_t lstmHidden = 150;         ///< per direction
+  int64_t denseHidden = 200;
+  std::string init = "random";      ///< random | teacher_layers | checkpoint
+  std::vector<int64_t> teacherLayers;  ///< 0-based teacher layers to copy (init teacher_layers); empty = every other
+  std::string checkpoint;           ///< init checkpoint
+};
+
+/// One matched pair of layers. Layers are 1-based (layer m's output is hidden state m);
+/// the embedding output is layer 0 (hidden only).
+struct LayerPairSpec {
+  int64_t student = 0;
+  int64_t teacher = 0;
+  bool attention = true;
+  bool hidden = true;
+  double weight = 1.0;
+};
+
+struct MappingSpec {
+  std::string kind = "uniform";     ///< uniform (g(m) = m·N/M) | last | explicit
+  std::vector<LayerPairSpec> pairs; ///< explicit pairs
+  bool attention = true;            ///< for uniform/last: match attention scores
+  bool hidden = true;               ///< for uniform/last: match hidden states
+  bool embeddings = true;           ///< add the 0 -> 0 embedding pair (hidden only)
+  std::string headMismatch = "average";  ///< average (group-average teacher heads) | refuse
+  std::string projection = "shared";     ///< shared | per_layer (W_h for hidden-state MSE)
+};
+
+/// Loss weights; a weight of 0 turns a term off (nothing is computed for it).
+struct LossSpec {
+  double softTargets = 0.0;         ///< soft-target cross-entropy on logits
+  double temperature = 1.0;
+  std::string softKind = "kl";      ///< kl (KL·T², DistilBERT/Hinton) | ce (plain mean CE, TinyBERT)
+  double hardLabels = 0.0;          ///< cross-entropy with the gold labels
+  double logitMse = 0.0;            ///< MSE between logits (Tang et al.)
+  double cosine = 0.0;              ///< cosine loss on hidden states (DistilBERT)
+  double mlm = 0.0;                 ///< masked-LM loss of the student (needs an MLM head)
+  double attention = 0.0;           ///< MSE on pre-softmax attention scores (TinyBERT)
+  double hidden = 0.0;              ///< MSE on projected hidden states (TinyBERT)
+  double embedding = 0.0;           ///< MSE on projected embedding outputs (TinyBERT)
+  double mlmProbability = 0.15;
+};
+
+struct StageSpec {
+  std::string name;
+  /// general (unlabeled corpus; attention+hidden+embedding), intermediate, prediction,
+  /// finetune (hard labels only), distill (any mix).
+  std::string kind = "distill";
+  std::string data = "train";       ///< train | corpus
+  std::string corpus;               ///< data corpus: unlabeled text, one example per line
+  LossSpec losses;
+  OptimSpec optim;
+  nlohmann::json augment;           ///< augmentation options (issue 4); null = none
+};
+
+struct ObserverSpec {
+  int64_t attentionEvery = 50;      ///< steps between attention snapshots; 0 = never
+  std::string probe;                ///< the probe sentence; empty = the first dev example
+};
+
+struct Experiment {
+  int format = 1;
+  std::string name = "experiment";
+  uint64_t seed = 42;
+  int threads = 0;                  ///< 0 = every core
+  std::string baseDir;              ///< directory of the experiment file (relative paths resolve here)
+  TaskSpec task;
+  TokenizerSpec tokenizer;
+  TeacherSpec teacher;
+  StudentSpec student;
+  MappingSpec mapping;
+  std::vector<StageSpec> stages;
+  ObserverSpec observer;
+  std::string outputDir;            ///< default run directory ("runs/<name>-<time>" when empty)
+
+  /// Parses and validates. `source` names the file in messages ("exp.json: stages[1].losses.temperature: must be positive").
+  static Experiment fromJson(const nlohmann::json& json, const std::string& source, const std::string& baseDir);
+  static Experiment load(const std::string& path);
+  /// The fully resolved document (every default written out, paths absolute).
+  nlohmann::json toJson() const;
+};
+
+/// Applies "key.path=value" to a document before parsing (value: JSON if it parses, else a
+/// string). Array elements by index: "stages.0.optim.epochs=1". Throws retort::Error naming
+/// the path when it does not exist in the schema.
+void applyOverride(nlohmann::json& document, const std::string& assignment);
+
+}  // namespace retort::distill
