@@ -98,10 +98,6 @@
         <source>Longest input</source>
         <translation>Längste Eingabe</translation>
     </message>
-    <message numerus="yes">
-        <source>%n token(s)</source>
-        <translation><numerusform>%n Token</numerusform><numerusform>%n Token</numerusform></translation>
-    </message>
     <message>
         <source>Activation</source>
         <translation>Aktivierung</translation>
@@ -145,6 +141,14 @@
     <message>
         <source>%1 MB</source>
         <translation>%1 MB</translation>
+    </message>
+    <message>
+        <source>%1 tokens</source>
+        <translation>%1 Token</translation>
+    </message>
+    <message>
+        <source>%1 kB</source>
+        <translation>%1 kB</translation>
     </message>
 </context>
 </TS>

@@ -98,10 +98,6 @@
         <source>Longest input</source>
         <translation>最长输入</translation>
     </message>
-    <message numerus="yes">
-        <source>%n token(s)</source>
-        <translation><numerusform>%n 个词元</numerusform></translation>
-    </message>
     <message>
         <source>Activation</source>
         <translation>激活函数</translation>
@@ -145,6 +141,14 @@
     <message>
         <source>%1 MB</source>
         <translation>%1 MB</translation>
+    </message>
+    <message>
+        <source>%1 tokens</source>
+        <translation>%1 个词元</translation>
+    </message>
+    <message>
+        <source>%1 kB</source>
+        <translation>%1 kB</translation>
     </message>
 </context>
 </TS>

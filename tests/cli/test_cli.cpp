@@ -46,6 +46,17 @@ class TestCli : public QObject {
     QVERIFY(r.out.contains(QRegularExpression(QStringLiteral("threads: \\d+ \\(LibTorch intra-op\\)"))));
   }
 
+  void linksNoQt() {
+    // retort-cli's own dependencies (DT_NEEDED) hold no Qt library: it links retort_core only.
+    // (Debian's libtorch pulls in OpenCV's highgui, and with it Qt 5, on its own.)
+    QProcess p;
+    p.start(QStringLiteral("readelf"), {QStringLiteral("-d"), QStringLiteral(RETORT_CLI_PATH)});
+    QVERIFY(p.waitForFinished(30000));
+    const QString dyn = QString::fromUtf8(p.readAllStandardOutput());
+    QVERIFY(dyn.contains(QStringLiteral("libtorch")));
+    QVERIFY2(!dyn.contains(QStringLiteral("libQt")), qPrintable(dyn));
+  }
+
   void inspectIdsWritesEveryTensor() {
     QTemporaryDir tmp;
     const QString out = tmp.filePath(QStringLiteral("dump.safetensors"));

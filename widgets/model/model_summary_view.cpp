@@ -78,14 +78,15 @@ void ModelSummaryView::fill() {
       {QStringLiteral("heads"), {tr("Attention heads"), locale.toString(m_summary.heads)}},
       {QStringLiteral("ffn"), {tr("Feed-forward size"), locale.toString(m_summary.ffn)}},
       {QStringLiteral("vocab"), {tr("Vocabulary"), locale.toString(m_summary.vocab)}},
-      {QStringLiteral("positions"), {tr("Longest input"), tr("%n token(s)", nullptr, static_cast<int>(m_summary.maxPositions))}},
+      {QStringLiteral("positions"), {tr("Longest input"), tr("%1 tokens").arg(locale.toString(m_summary.maxPositions))}},
       {QStringLiteral("activation"), {tr("Activation"), m_summary.activation}},
       {QStringLiteral("classes"),
        {tr("Classes"), m_summary.labels.isEmpty() ? tr("none (no classifier head)") : m_summary.labels.join(QStringLiteral(", "))}},
       {QStringLiteral("mlm"), {tr("Masked-LM head"), m_summary.mlmHead ? tr("yes") : tr("no")}},
       {QStringLiteral("tokenizer"), {tr("Tokenizer"), m_summary.tokenizer.isEmpty() ? tr("none") : m_summary.tokenizer}},
       {QStringLiteral("parameters"), {tr("Parameters"), formatCount(m_summary.parameters)}},
-      {QStringLiteral("size"), {tr("Size (float32)"), tr("%1 MB").arg(locale.toString(m_summary.sizeMb, 'f', 1))}},
+      {QStringLiteral("size"), {tr("Size (float32)"), m_summary.sizeMb >= 1.0 ? tr("%1 MB").arg(locale.toString(m_summary.sizeMb, 'f', 1))
+                                                 : tr("%1 kB").arg(locale.toString(m_summary.sizeMb * 1000.0, 'f', 1))}},
   };
   m_table->setRowCount(rows.size());
   for (int r = 0; r < rows.size(); ++r) {
