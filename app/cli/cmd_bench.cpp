@@ -6,6 +6,7 @@
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "core/distill/training_loop.h"
 #include "core/eval/latency.h"
 #include "core/io/checkpoint.h"
 #include "core/util/error.h"
@@ -75,6 +76,90 @@ int benchForward(const ArgList& argList) {
   return 0;
 }
 
+/// One TinyBERT-style intermediate-layer distillation step, timed: teacher forward (no grad)
+/// + student forward + attention, hidden and embedding losses + backward + AdamW.
+int benchTrain(const ArgList& argList) {
+  Args args(argList, {"teacher-config", "student-config", "batch", "seq", "steps", "threads"}, {});
+  util::setThreads(static_cast<int>(args.getInt("threads", 0, 0)));
+  const int64_t batch = args.getInt("batch", 32);
+  const int64_t seq = args.getInt("seq", 64);
+  const int steps = static_cast<int>(args.getInt("steps", 10));
+  const auto tc = model::BertConfig::load(args.require("teacher-config"));
+  auto sc = model::BertConfig::load(args.require("student-config"));
+  if (sc.vocabSize != tc.vocabSize)
+    throw Error(ErrorKind::InvalidArgument, "the two configs must share vocab_size (" + std::to_string(tc.vocabSize) +
+                                                " vs " + std::to_string(sc.vocabSize) + ")");
+  if (seq > std::min(tc.maxPositionEmbeddings, sc.maxPositionEmbeddings))
+    throw Error(ErrorKind::InvalidArgument, "--seq exceeds max_position_embeddings");
+  const torch::Device device = torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  torch::manual_seed(0);
+  model::BertModel teacher(tc, model::BertHeads{true, true, false});
+  model::BertModel studentBert(sc, model::BertHeads{true, true, false});
+  teacher->to(device);
+  studentBert->to(device);
+  distill::StudentModel student(studentBert);
+  auto pairs = distill::withEmbeddingPair(distill::uniformMapping(tc.numHiddenLayers, sc.numHiddenLayers, true, true));
+  std::vector<int64_t> layers;
+  for (const auto& p : pairs) layers.push_back(p.student);
+  distill::HiddenProjections projections(sc.hiddenSize, tc.hiddenSize, layers, true);
+  projections.to(device);
+
+  distill::PhaseContext c;
+  c.name = "bench";
+  c.student = &student;
+  c.teacher = teacher;
+  c.pairs = pairs;
+  c.projections = &projections;
+  c.losses.attention = c.losses.hidden = c.losses.embedding = 1.0;
+  c.device = device;
+  std::vector<torch::Tensor> params = studentBert->parameters();
+  for (auto& p : projections.parameters()) params.push_back(p);
+  torch::optim::AdamW optimizer(params, torch::optim::AdamWOptions(1e-4).weight_decay(0.01));
+  studentBert->train();
+  teacher->eval();
+
+  data::Batch b;
+  b.inputIds = torch::randint(5, tc.vocabSize, {batch, seq}, torch::TensorOptions(torch::kLong).device(device));
+  b.tokenTypeIds = torch::zeros({batch, seq}, torch::TensorOptions(torch::kLong).device(device));
+  b.attentionMask = torch::ones({batch, seq}, torch::TensorOptions(torch::kLong).device(device));
+  eval::LatencyOptions lo;
+  lo.warmup = 2;
+  lo.minRuns = std::min(steps, 3);
+  lo.maxRuns = steps;
+  lo.maxSeconds = 120;
+  double lastLoss = 0;
+  const auto st = eval::measureLatency(
+      [&] {
+        optimizer.zero_grad();
+        auto terms = distill::computeLosses(c, b);
+        torch::Tensor total;
+        for (auto& [name, t] : terms) total = total.defined() ? total + t : t;
+        total.backward();
+        optimizer.step();
+        if (device.is_cuda()) torch::cuda::synchronize();
+        lastLoss = total.item<double>();
+      },
+      lo);
+  // Matrix-product FLOPs: teacher forward + student forward and backward (~3x forward)
+  // + the hidden projections (forward and backward).
+  const double projection = 3.0 * 2.0 * static_cast<double>(batch * seq) * static_cast<double>(sc.hiddenSize) *
+                            static_cast<double>(tc.hiddenSize) * static_cast<double>(pairs.size());
+  const double flops = forwardFlops(tc, batch, seq) + 3.0 * forwardFlops(sc, batch, seq) + projection;
+  const auto info = util::runtimeInfo();
+  std::printf("bench train (TinyBERT intermediate step): teacher %lldx%lld/%lldh/%lld  student %lldx%lld/%lldh/%lld  vocab %lld\n",
+              static_cast<long long>(tc.numHiddenLayers), static_cast<long long>(tc.hiddenSize),
+              static_cast<long long>(tc.numAttentionHeads), static_cast<long long>(tc.intermediateSize),
+              static_cast<long long>(sc.numHiddenLayers), static_cast<long long>(sc.hiddenSize),
+              static_cast<long long>(sc.numAttentionHeads), static_cast<long long>(sc.intermediateSize),
+              static_cast<long long>(tc.vocabSize));
+  std::printf("batch %lld  seq %lld  device %s  threads %d\n", static_cast<long long>(batch),
+              static_cast<long long>(seq), device.str().c_str(), info.torchThreads);
+  std::printf("median %.2f ms/step  min %.2f ms  (%d steps after 2 warm-up; last loss %.4f)\n", st.medianMs, st.minMs,
+              st.runs, lastLoss);
+  std::printf("%.1f GFLOP/s\n", flops / (st.medianMs * 1e6));
+  return 0;
+}
+
 }  // namespace
 
 int runBench(const ArgList& argList) {
@@ -82,7 +167,8 @@ int runBench(const ArgList& argList) {
   const std::string kind = argList.front();
   const ArgList rest(argList.begin() + 1, argList.end());
   if (kind == "forward") return benchForward(rest);
-  throw Error(ErrorKind::InvalidArgument, "unknown bench \"" + kind + "\" (forward)");
+  if (kind == "train") return benchTrain(rest);
+  throw Error(ErrorKind::InvalidArgument, "unknown bench \"" + kind + "\" (forward, train)");
 }
 
 }  // namespace retort::cli

@@ -13,5 +13,6 @@ int runVersion(const ArgList& args);
 int runCreate(const ArgList& args);
 int runInspect(const ArgList& args);
 int runBench(const ArgList& args);
+int runRun(const ArgList& args);
 
 }  // namespace retort::cli

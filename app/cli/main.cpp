@@ -22,9 +22,15 @@ const char* kUsage =
     "  inspect                run a checkpoint on one input, print tokens and logits\n"
     "                           --model DIR (--text T [--text-pair T] | --ids 101,2023,102)\n"
     "                           [--max-length N] [--out FILE.safetensors]\n"
+    "  run EXPERIMENT.json    a distillation run; writes a run directory\n"
+    "                           [--out DIR] [--train FILE] [--dev FILE] [--teacher DIR]\n"
+    "                           [--set key.path=value ...]\n"
     "  bench forward          median latency of a forward pass\n"
     "                           (--model DIR | --config FILE) [--batch B] [--seq S]\n"
     "                           [--threads N] [--runs N]\n"
+    "  bench train            median time of a TinyBERT distillation step\n"
+    "                           --teacher-config F --student-config F [--batch B]\n"
+    "                           [--seq S] [--steps N] [--threads N]\n"
     "\n"
     "Run 'retort-cli COMMAND --help' for a command's options.\n";
 
@@ -49,6 +55,7 @@ int main(int argc, char** argv) {
     if (command == "create") return retort::cli::runCreate(rest);
     if (command == "inspect") return retort::cli::runInspect(rest);
     if (command == "bench") return retort::cli::runBench(rest);
+    if (command == "run") return retort::cli::runRun(rest);
     std::fprintf(stderr, "retort-cli: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
     return 2;
   } catch (const retort::Error& e) {

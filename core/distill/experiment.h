@@ -4,6 +4,38 @@
 // rejected with the JSON path and the reason. Torch-free.
 //
 // Paths inside the file are resolved relative to the file's directory.
+//
+// Reading rules (Experiment::fromJson):
+// - Keys are snake_case; every key is optional except "format", which must be 1. A JSON
+//   null counts as an absent key (so "pair_column": null means "no pair column"), except
+//   for a stage's "augment", which is kept verbatim (null = no augmentation).
+// - Unknown keys are an error naming the path and, when a known key is within a few edits,
+//   suggesting it: "exp.json: stages[0].optim.learnig_rate: unknown key (did you mean
+//   learning_rate?)". Wrong types and values name the path and the reason:
+//   "exp.json: stages[1].losses.temperature: must be positive, found 0".
+// - Integers must be integral (3.0 is accepted, 3.5 is not); probabilities lie in [0, 1);
+//   learning_rate > 0; batch_size >= 1; task.max_length >= 3; weights >= 0; epochs >= 0 and
+//   epochs > 0 or max_steps > 0.
+// - Comments (// and /* */) are allowed in the file; toJson() does not keep them.
+//
+// Stage presets (see presetLosses): a stage without a "losses" object gets its kind's losses:
+//   general       attention 1, hidden 1, embedding 1     (data defaults to "corpus")
+//   intermediate  attention 1, hidden 1, embedding 1
+//   prediction    soft_targets 1, soft_kind "ce", temperature 1   (TinyBERT)
+//   finetune      hard_labels 1
+//   distill       soft_targets 1, soft_kind "kl", temperature 2   (DistilBERT / Hinton)
+// When "losses" IS given, every weight it omits is 0, so an explicit mix is exactly what the
+// user wrote; only temperature, soft_kind and mlm_probability keep the kind's defaults.
+// No "stages" means one {"kind": "distill"} stage. Stage names default to the kind, or to
+// "<kind>-<n>" (n = 1, 2, ... among the stages of that kind) when a kind is repeated; names
+// must be distinct. A "general" stage without "corpus" falls back to teacher.mlm_corpus.
+// An explicit mapping pair for student layer 0 (the embedding output) defaults to
+// attention false.
+//
+// Paths (task.train/dev/test, tokenizer.path, tokenizer.train_corpus, teacher.checkpoint,
+// teacher.mlm_corpus, student.checkpoint, stages[].corpus, output.dir) are made absolute
+// against the base directory; empty stays empty. Whether the files exist is not checked
+// here (the trainer reports missing files).
 
 #include <cstdint>
 #include <map>
@@ -153,15 +185,55 @@ struct Experiment {
   std::string outputDir;            ///< default run directory ("runs/<name>-<time>" when empty)
 
   /// Parses and validates. `source` names the file in messages ("exp.json: stages[1].losses.temperature: must be positive").
+  /// Relative paths resolve against `baseDir`, itself made absolute against the current
+  /// directory (empty = the current directory). Throws Error(Format) for any invalid content.
   static Experiment fromJson(const nlohmann::json& json, const std::string& source, const std::string& baseDir);
+  /// Reads, parses and validates the file at `path` (base directory: the file's directory).
+  /// Throws Error(Io) when it cannot be read, Error(Format) "path: line L, column C: ..." for
+  /// a JSON syntax error, and fromJson's errors with `path` as the source.
   static Experiment load(const std::string& path);
+  /// The first half of load(): reads and parses the file (comments allowed) without
+  /// validating, for callers that apply overrides before fromJson. Same errors as load().
+  static nlohmann::json readDocument(const std::string& path);
   /// The fully resolved document (every default written out, paths absolute).
   nlohmann::json toJson() const;
 };
 
+/// The losses a stage of `kind` gets when it gives no "losses" object (see the table at the
+/// top). Throws Error(InvalidArgument) for an unknown kind.
+LossSpec presetLosses(const std::string& kind);
+
+/// Field-by-field equality (doubles compared exactly; fromJson(x.toJson(), ..., x.baseDir) == x).
+bool operator==(const TaskSpec& a, const TaskSpec& b);
+bool operator==(const TokenizerSpec& a, const TokenizerSpec& b);
+bool operator==(const BertShape& a, const BertShape& b);
+bool operator==(const OptimSpec& a, const OptimSpec& b);
+bool operator==(const TeacherSpec& a, const TeacherSpec& b);
+bool operator==(const StudentSpec& a, const StudentSpec& b);
+bool operator==(const LayerPairSpec& a, const LayerPairSpec& b);
+bool operator==(const MappingSpec& a, const MappingSpec& b);
+bool operator==(const LossSpec& a, const LossSpec& b);
+bool operator==(const StageSpec& a, const StageSpec& b);
+bool operator==(const ObserverSpec& a, const ObserverSpec& b);
+bool operator==(const Experiment& a, const Experiment& b);
+inline bool operator!=(const TaskSpec& a, const TaskSpec& b) { return !(a == b); }
+inline bool operator!=(const TokenizerSpec& a, const TokenizerSpec& b) { return !(a == b); }
+inline bool operator!=(const BertShape& a, const BertShape& b) { return !(a == b); }
+inline bool operator!=(const OptimSpec& a, const OptimSpec& b) { return !(a == b); }
+inline bool operator!=(const TeacherSpec& a, const TeacherSpec& b) { return !(a == b); }
+inline bool operator!=(const StudentSpec& a, const StudentSpec& b) { return !(a == b); }
+inline bool operator!=(const LayerPairSpec& a, const LayerPairSpec& b) { return !(a == b); }
+inline bool operator!=(const MappingSpec& a, const MappingSpec& b) { return !(a == b); }
+inline bool operator!=(const LossSpec& a, const LossSpec& b) { return !(a == b); }
+inline bool operator!=(const StageSpec& a, const StageSpec& b) { return !(a == b); }
+inline bool operator!=(const ObserverSpec& a, const ObserverSpec& b) { return !(a == b); }
+inline bool operator!=(const Experiment& a, const Experiment& b) { return !(a == b); }
+
 /// Applies "key.path=value" to a document before parsing (value: JSON if it parses, else a
-/// string). Array elements by index: "stages.0.optim.epochs=1". Throws retort::Error naming
-/// the path when it does not exist in the schema.
+/// string). Array elements by index: "stages.0.optim.epochs=1". Missing object keys are
+/// created (fromJson then rejects keys that are not in the schema, with its usual message).
+/// Throws Error(InvalidArgument): "--set needs key.path=value" without '=', and a message
+/// naming the path when an index is out of range or a step goes through a non-container.
 void applyOverride(nlohmann::json& document, const std::string& assignment);
 
 }  // namespace retort::distill

@@ -1,0 +1,145 @@
+// retort-cli run EXPERIMENT.json: a headless distillation run with a progress bar.
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <unistd.h>
+
+#include "app/cli/args.h"
+#include "app/cli/commands.h"
+#include "core/distill/trainer.h"
+#include "core/util/error.h"
+#include "core/util/files.h"
+
+namespace fs = std::filesystem;
+
+namespace retort::cli {
+namespace {
+
+distill::RunControl* g_control = nullptr;
+
+extern "C" void onInterrupt(int) {
+  if (g_control) g_control->requestCancel();
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the program at once
+}
+
+std::string clock(double seconds) {
+  if (!(seconds >= 0) || seconds > 1e7) return "--:--";
+  const long s = static_cast<long>(seconds + 0.5);
+  char buf[32];
+  if (s >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  else std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+  return buf;
+}
+
+/// Progress on stderr: a redrawn bar on a terminal, a line every ~5% otherwise.
+class ConsoleObserver : public distill::Observer {
+ public:
+  explicit ConsoleObserver(bool terminal) : m_terminal(terminal), m_start(std::chrono::steady_clock::now()) {}
+
+  void onStageStart(const std::string& name, int index, int count, int64_t steps) override {
+    endBar();
+    std::fprintf(stderr, "stage %d/%d: %s (%lld steps)\n", index + 1, count, name.c_str(), static_cast<long long>(steps));
+  }
+  void onMessage(const std::string& text) override {
+    endBar();
+    std::fprintf(stderr, "%s\n", text.c_str());
+  }
+  void onEval(const distill::EvalMetrics& m) override {
+    endBar();
+    std::fprintf(stderr, "  %s %s accuracy %.4f", m.model.c_str(), m.split.c_str(), m.accuracy);
+    if (m.binary) std::fprintf(stderr, "  f1 %.4f  mcc %.4f", m.f1, m.mcc);
+    std::fprintf(stderr, "%s\n", m.best ? "  (best so far)" : "");
+  }
+  void onStep(const distill::StepMetrics& m) override {
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+    const double fraction = m.totalSteps > 0 ? static_cast<double>(m.globalStep) / static_cast<double>(m.totalSteps) : 0.0;
+    const double eta = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : -1.0;
+    char line[256];
+    std::snprintf(line, sizeof line, "%5.1f%%  step %lld/%lld  loss %.4f  lr %.2e  %.0f ex/s  ETA %s", 100.0 * fraction,
+                  static_cast<long long>(m.globalStep), static_cast<long long>(m.totalSteps), m.total, m.learningRate,
+                  m.examplesPerSecond, clock(eta).c_str());
+    if (m_terminal) {
+      const int width = 24, filled = static_cast<int>(fraction * width);
+      std::string bar(static_cast<size_t>(filled), '#');
+      bar.resize(width, '.');
+      std::fprintf(stderr, "\r[%s] %s\033[K", bar.c_str(), line);
+      m_barOpen = true;
+    } else if (fraction >= m_nextPrint || m.globalStep == m.totalSteps) {
+      std::fprintf(stderr, "%s\n", line);
+      m_nextPrint = fraction + 0.05;
+    }
+  }
+  bool wantsAttention() const override { return false; }
+  void endBar() {
+    if (m_barOpen) std::fputc('\n', stderr);
+    m_barOpen = false;
+  }
+
+ private:
+  bool m_terminal;
+  bool m_barOpen = false;
+  double m_nextPrint = 0.0;
+  std::chrono::steady_clock::time_point m_start;
+};
+
+std::string absolute(const std::string& path) { return fs::absolute(path).lexically_normal().string(); }
+
+}  // namespace
+
+int runRun(const ArgList& argList) {
+  Args args(argList, {"out", "train", "dev", "teacher", "set"}, {});
+  if (args.positionals().size() != 1)
+    throw Error(ErrorKind::InvalidArgument, "give one experiment file: retort-cli run EXPERIMENT.json");
+  const std::string path = args.positionals().front();
+  nlohmann::json doc = distill::Experiment::readDocument(path);  // errors with line and column
+  auto setPath = [&](const char* key, const std::string& value) {
+    distill::applyOverride(doc, std::string(key) + "=" + nlohmann::json(absolute(value)).dump());
+  };
+  if (auto v = args.get("train")) setPath("task.train", *v);
+  if (auto v = args.get("dev")) setPath("task.dev", *v);
+  if (auto v = args.get("teacher")) setPath("teacher.checkpoint", *v);
+  for (const auto& s : args.all("set")) distill::applyOverride(doc, s);
+  const std::string baseDir = fs::absolute(path).parent_path().string();
+  const auto experiment = distill::Experiment::fromJson(doc, path, baseDir);
+
+  std::string out;
+  if (auto o = args.get("out")) out = *o;
+  else if (!experiment.outputDir.empty()) out = experiment.outputDir;
+  else {
+    char stamp[32];
+    const std::time_t now = std::time(nullptr);
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+    out = "runs/" + experiment.name + "-" + stamp;
+  }
+
+  distill::RunControl control;
+  g_control = &control;
+  std::signal(SIGINT, onInterrupt);
+  ConsoleObserver console(::isatty(STDERR_FILENO) != 0);
+  distill::Trainer trainer(&control);
+  const auto s = trainer.run(experiment, console, out);
+  g_control = nullptr;
+  std::signal(SIGINT, SIG_DFL);
+  console.endBar();
+
+  std::printf("%s %s\n", s.cancelled ? "cancelled; kept what was trained in" : "run directory:", out.c_str());
+  std::printf("%-10s %10s %12s %10s %12s\n", "", "accuracy", "parameters", "size MB", "latency ms");
+  auto row = [](const char* who, const distill::ModelFigures& f) {
+    if (f.accuracy >= 0) std::printf("%-10s %10.4f", who, f.accuracy);
+    else std::printf("%-10s %10s", who, "-");
+    std::printf(" %12lld %10.2f %12.2f\n", static_cast<long long>(f.parameters), f.sizeMb, f.latencyMs);
+  };
+  row("teacher", s.teacher);
+  row("student", s.student);
+  if (s.retention > 0) std::printf("retention %.1f%%  ", 100.0 * s.retention);
+  std::printf("speedup %.2fx  compression %.2fx  (latency at batch 1, %lld tokens)\n", s.speedup, s.compression,
+              static_cast<long long>(s.typicalLength));
+  return s.cancelled ? 130 : 0;
+}
+
+}  // namespace retort::cli

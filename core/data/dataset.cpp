@@ -1,0 +1,449 @@
+#include "core/data/dataset.h"
+
+#include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/util/error.h"
+#include "core/util/files.h"
+
+namespace retort::data {
+
+namespace {
+
+constexpr int64_t kMaxIntegerLabel = 100000;  // integer labels at or above this are names
+
+/// One record of any format, before validation: the raw strings of the columns we use.
+struct RawRow {
+  int64_t line = 0;
+  std::string text, pair, label;
+};
+
+/// A header row and records of a delimited file (TSV or CSV).
+struct Record {
+  std::vector<std::string> fields;
+  int64_t line = 0;
+};
+
+[[noreturn]] void fail(const std::string& path, int64_t line, const std::string& message) {
+  throw Error(ErrorKind::Format,
+              path + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": " + message);
+}
+
+std::string inQuotes(const std::string& s) { return "\"" + s + "\""; }
+
+std::string joinNames(const std::vector<std::string>& names, bool quote) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) out += ", ";
+    out += quote ? inQuotes(names[i]) : names[i];
+  }
+  return out;
+}
+
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+
+bool isBlank(std::string_view s) { return std::all_of(s.begin(), s.end(), isSpace); }
+
+std::string trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && isSpace(s[b])) ++b;
+  while (e > b && isSpace(s[e - 1])) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+/// Offset of the first byte that does not belong to a well-formed UTF-8 sequence
+/// (overlong forms, surrogates and code points above U+10FFFF included), or npos.
+size_t invalidUtf8At(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned c = p[i];
+    if (c < 0x80) { ++i; continue; }
+    size_t len;
+    unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c == 0xE0) { len = 3; lo = 0xA0; }
+    else if (c == 0xED) { len = 3; hi = 0x9F; }
+    else if (c >= 0xE1 && c <= 0xEF) len = 3;
+    else if (c == 0xF0) { len = 4; lo = 0x90; }
+    else if (c == 0xF4) { len = 4; hi = 0x8F; }
+    else if (c >= 0xF1 && c <= 0xF3) len = 4;
+    else return i;
+    if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return i;
+    for (size_t k = 2; k < len; ++k)
+      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+std::string hexByte(unsigned char c) {
+  const char* digits = "0123456789abcdef";
+  return std::string("0x") + digits[c >> 4] + digits[c & 15];
+}
+
+/// Throws when s is not UTF-8; `what` names it ("column \"x\"", "the header", ...).
+void checkUtf8(const std::string& path, int64_t line, std::string_view s, const std::string& what) {
+  const size_t at = invalidUtf8At(s);
+  if (at != std::string_view::npos)
+    fail(path, line, what + " is not valid UTF-8 (byte " +
+                         hexByte(static_cast<unsigned char>(s[at])) + " at byte offset " +
+                         std::to_string(at) + ")");
+}
+
+std::string_view stripBom(std::string_view s) {
+  if (s.size() >= 3 && s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
+  return s;
+}
+
+/// Calls fn(lineNumber, lineWithoutTerminator) for every line ("\n" or "\r\n").
+template <typename Fn>
+void forEachLine(std::string_view s, Fn&& fn) {
+  int64_t line = 0;
+  size_t pos = 0;
+  while (pos < s.size()) {
+    size_t end = s.find('\n', pos);
+    const size_t next = end == std::string_view::npos ? s.size() : end + 1;
+    if (end == std::string_view::npos) end = s.size();
+    std::string_view text = s.substr(pos, end - pos);
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    fn(++line, text);
+    pos = next;
+  }
+}
+
+std::vector<Record> parseTsv(std::string_view content) {
+  std::vector<Record> records;
+  forEachLine(content, [&](int64_t line, std::string_view text) {
+    if (isBlank(text)) return;
+    Record r;
+    r.line = line;
+    size_t pos = 0;
+    while (true) {
+      const size_t tab = text.find('\t', pos);
+      r.fields.emplace_back(text.substr(pos, tab == std::string_view::npos ? text.npos : tab - pos));
+      if (tab == std::string_view::npos) break;
+      pos = tab + 1;
+    }
+    records.push_back(std::move(r));
+  });
+  return records;
+}
+
+/// RFC 4180 with "\n" or "\r\n" record ends. Quotes inside an unquoted field are kept as
+/// they are (common in the wild); a closing quote must be followed by a comma or a record end.
+std::vector<Record> parseCsv(const std::string& path, std::string_view s) {
+  std::vector<Record> records;
+  const size_t n = s.size();
+  size_t pos = 0;
+  int64_t line = 1;
+  auto atRecordEnd = [&](size_t p) {
+    return p >= n || s[p] == '\n' || (s[p] == '\r' && (p + 1 >= n || s[p + 1] == '\n'));
+  };
+  while (pos < n) {
+    Record r;
+    r.line = line;
+    bool anyQuoted = false;
+    while (true) {
+      std::string field;
+      if (pos < n && s[pos] == '"') {
+        anyQuoted = true;
+        const int64_t openLine = line;
+        ++pos;
+        while (true) {
+          if (pos >= n)
+            fail(path, openLine, "the quoted field " + std::to_string(r.fields.size() + 1) +
+                                     " that opens on this line is never closed");
+          const char c = s[pos];
+          if (c == '"') {
+            if (pos + 1 < n && s[pos + 1] == '"') { field += '"'; pos += 2; continue; }
+            ++pos;
+            break;
+          }
+          if (c == '\r' && pos + 1 < n && s[pos + 1] == '\n') { field += '\n'; pos += 2; ++line; continue; }
+          if (c == '\n') ++line;
+          field += c;
+          ++pos;
+        }
+        if (!(atRecordEnd(pos) || s[pos] == ','))
+          fail(path, line, "unexpected character after the closing quote of field " +
+                               std::to_string(r.fields.size() + 1) +
+                               " (a quote inside a quoted field must be doubled)");
+      } else {
+        const size_t start = pos;
+        while (!atRecordEnd(pos) && s[pos] != ',') ++pos;
+        field.assign(s.substr(start, pos - start));
+      }
+      r.fields.push_back(std::move(field));
+      if (pos < n && s[pos] == ',') { ++pos; continue; }
+      if (pos < n) {  // record end: "\n" or "\r\n" or a final "\r"
+        pos += (s[pos] == '\r' && pos + 1 < n) ? 2 : 1;
+        ++line;
+      }
+      break;
+    }
+    const bool blank = !anyQuoted && r.fields.size() == 1 && isBlank(r.fields[0]);
+    if (!blank) records.push_back(std::move(r));
+  }
+  return records;
+}
+
+/// Columns of the header that we read; -1 for a column not asked for.
+struct Columns {
+  int64_t text = -1, pair = -1, label = -1;
+};
+
+int64_t findColumn(const std::string& path, const Record& header, const std::string& name,
+                   const std::string& role) {
+  for (size_t i = 0; i < header.fields.size(); ++i)
+    if (header.fields[i] == name) return static_cast<int64_t>(i);
+  fail(path, header.line, "the header has no " + role + " column " + inQuotes(name) +
+                              " (its columns are " + joinNames(header.fields, true) + ")");
+}
+
+std::vector<RawRow> delimitedRows(const DatasetSpec& spec, std::string_view content, bool csv) {
+  std::vector<Record> records = csv ? parseCsv(spec.path, content) : parseTsv(content);
+  if (records.empty()) fail(spec.path, 0, "the file is empty (expected a header row)");
+  Record& header = records.front();
+  for (const auto& name : header.fields) checkUtf8(spec.path, header.line, name, "the header");
+  for (auto& name : header.fields) name = trim(name);
+  Columns cols;
+  cols.text = findColumn(spec.path, header, spec.textColumn, "text");
+  if (!spec.pairColumn.empty()) cols.pair = findColumn(spec.path, header, spec.pairColumn, "pair");
+  if (!spec.labelColumn.empty())
+    cols.label = findColumn(spec.path, header, spec.labelColumn, "label");
+
+  std::vector<RawRow> rows;
+  rows.reserve(records.size() - 1);
+  for (size_t r = 1; r < records.size(); ++r) {
+    Record& rec = records[r];
+    if (rec.fields.size() != header.fields.size())
+      fail(spec.path, rec.line, "expected " + std::to_string(header.fields.size()) + " fields (" +
+                                    joinNames(header.fields, false) + "), found " +
+                                    std::to_string(rec.fields.size()) +
+                                    (csv ? "" : " (fields are separated by tabs)"));
+    for (size_t i = 0; i < rec.fields.size(); ++i)
+      checkUtf8(spec.path, rec.line, rec.fields[i], "column " + inQuotes(header.fields[i]));
+    RawRow row;
+    row.line = rec.line;
+    row.text = std::move(rec.fields[static_cast<size_t>(cols.text)]);
+    if (cols.pair >= 0) row.pair = std::move(rec.fields[static_cast<size_t>(cols.pair)]);
+    if (cols.label >= 0) row.label = trim(rec.fields[static_cast<size_t>(cols.label)]);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::string jsonFieldNames(const nlohmann::json& object) {
+  std::vector<std::string> names;
+  for (auto it = object.begin(); it != object.end(); ++it) names.push_back(it.key());
+  return names.empty() ? "it has none" : "it has " + joinNames(names, true);
+}
+
+std::string jsonString(const std::string& path, int64_t line, const nlohmann::json& object,
+                       const std::string& name, bool allowInteger) {
+  const auto it = object.find(name);
+  if (it == object.end() || it->is_null())
+    fail(path, line, "field " + inQuotes(name) + " is missing (" + jsonFieldNames(object) + ")");
+  if (it->is_string()) return it->get<std::string>();
+  if (allowInteger && it->is_number_integer())
+    return it->is_number_unsigned() ? std::to_string(it->get<uint64_t>())
+                                    : std::to_string(it->get<int64_t>());
+  fail(path, line, "field " + inQuotes(name) + " must be a string" +
+                       (allowInteger ? std::string(" or an integer") : std::string()) + ", not " +
+                       it->type_name() + " " + it->dump());
+}
+
+std::vector<RawRow> jsonlRows(const DatasetSpec& spec, std::string_view content) {
+  std::vector<RawRow> rows;
+  forEachLine(content, [&](int64_t line, std::string_view text) {
+    if (isBlank(text)) return;
+    checkUtf8(spec.path, line, text, "the line");
+    nlohmann::json object;
+    try {
+      object = nlohmann::json::parse(text.begin(), text.end());
+    } catch (const nlohmann::json::parse_error& e) {
+      std::string why = e.what();
+      const size_t at = why.find("parse error at line 1, ");
+      if (at != std::string::npos) why = why.substr(at + 23);
+      fail(spec.path, line, "malformed JSON (" + why + "); expected one JSON object per line");
+    }
+    if (!object.is_object())
+      fail(spec.path, line, std::string("expected a JSON object, found ") + object.type_name() +
+                                " (JSON Lines: one object per line)");
+    RawRow row;
+    row.line = line;
+    row.text = jsonString(spec.path, line, object, spec.textColumn, false);
+    if (!spec.pairColumn.empty())
+      row.pair = jsonString(spec.path, line, object, spec.pairColumn, false);
+    if (!spec.labelColumn.empty())
+      row.label = trim(jsonString(spec.path, line, object, spec.labelColumn, true));
+    rows.push_back(std::move(row));
+  });
+  return rows;
+}
+
+std::string lowerExtension(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  const size_t dot = path.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
+  std::string ext = path.substr(dot + 1);
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+std::string resolveFormat(const DatasetSpec& spec) {
+  if (spec.format == "tsv" || spec.format == "csv" || spec.format == "jsonl") return spec.format;
+  if (spec.format != "auto")
+    throw Error(ErrorKind::InvalidArgument, spec.path + ": unknown dataset format " +
+                                                inQuotes(spec.format) +
+                                                " (expected auto, tsv, csv or jsonl)");
+  const std::string ext = lowerExtension(spec.path);
+  if (ext == "tsv" || ext == "csv" || ext == "jsonl") return ext;
+  if (ext == "json") return "jsonl";
+  throw Error(ErrorKind::InvalidArgument,
+              spec.path + ": cannot tell the dataset format from the extension (expected .tsv, "
+                          ".csv, .jsonl or .json, or give the format)");
+}
+
+/// Non-negative decimal integer below kMaxIntegerLabel, or -1.
+int64_t integerLabel(const std::string& s) {
+  if (s.empty() || s.size() > 6) return -1;
+  int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return -1;
+    v = v * 10 + (c - '0');
+  }
+  return v < kMaxIntegerLabel ? v : -1;
+}
+
+}  // namespace
+
+std::vector<int64_t> LabeledDataset::labelCounts() const {
+  std::vector<int64_t> counts(labels.size(), 0);
+  for (const auto& ex : examples)
+    if (ex.label >= 0 && static_cast<size_t>(ex.label) < counts.size()) ++counts[static_cast<size_t>(ex.label)];
+  return counts;
+}
+
+LabeledDataset readDataset(const DatasetSpec& spec, const std::vector<std::string>& knownLabels) {
+  if (spec.textColumn.empty())
+    throw Error(ErrorKind::InvalidArgument, spec.path + ": no text column given");
+  const std::string format = resolveFormat(spec);
+  const std::string bytes = util::readFile(spec.path);
+  const std::string_view content = stripBom(bytes);
+  std::vector<RawRow> rows = format == "jsonl" ? jsonlRows(spec, content)
+                                               : delimitedRows(spec, content, format == "csv");
+  if (rows.empty())
+    fail(spec.path, 0, format == "jsonl" ? "no examples (every line is blank)"
+                                         : "no examples after the header");
+
+  const bool labeled = !spec.labelColumn.empty();
+  const char* where = format == "jsonl" ? "field " : "column ";
+  LabeledDataset out;
+  out.source = spec.path;
+  out.examples.reserve(rows.size());
+  for (auto& row : rows) {
+    if (isBlank(row.text)) fail(spec.path, row.line, where + inQuotes(spec.textColumn) + " is empty");
+    if (!spec.pairColumn.empty() && isBlank(row.pair))
+      fail(spec.path, row.line, where + inQuotes(spec.pairColumn) + " is empty");
+    if (labeled && row.label.empty())
+      fail(spec.path, row.line, where + inQuotes(spec.labelColumn) +
+                                    " is empty (every example needs a label)");
+    Example ex;
+    ex.text = std::move(row.text);
+    ex.pair = std::move(row.pair);
+    ex.line = row.line;
+    out.examples.push_back(std::move(ex));
+  }
+  if (!labeled) return out;
+
+  if (!knownLabels.empty()) {
+    out.labels = knownLabels;
+  } else {
+    bool allIntegers = true;
+    int64_t maxLabel = -1;
+    std::set<std::string> unique;
+    for (const auto& row : rows) {
+      const int64_t v = integerLabel(row.label);
+      if (v < 0) allIntegers = false;
+      maxLabel = std::max(maxLabel, v);
+      unique.insert(row.label);
+    }
+    if (allIntegers) {
+      for (int64_t i = 0; i <= maxLabel; ++i) out.labels.push_back(std::to_string(i));
+      for (size_t i = 0; i < rows.size(); ++i) out.examples[i].label = integerLabel(rows[i].label);
+      return out;
+    }
+    out.labels.assign(unique.begin(), unique.end());
+  }
+  std::unordered_map<std::string, int64_t> index;
+  for (size_t i = 0; i < out.labels.size(); ++i)
+    index.emplace(out.labels[i], static_cast<int64_t>(i));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto it = index.find(rows[i].label);
+    if (it == index.end())
+      fail(spec.path, rows[i].line, "label " + inQuotes(rows[i].label) +
+                                        " is not one of the training labels (" +
+                                        joinNames(out.labels, false) + ")");
+    out.examples[i].label = it->second;
+  }
+  return out;
+}
+
+std::vector<std::string> readCorpus(const std::string& path, const std::string& textColumn) {
+  std::vector<std::string> texts;
+  if (!textColumn.empty()) {
+    DatasetSpec spec;
+    spec.path = path;
+    spec.textColumn = textColumn;
+    spec.labelColumn.clear();
+    LabeledDataset data = readDataset(spec);
+    texts.reserve(data.examples.size());
+    for (auto& ex : data.examples) texts.push_back(std::move(ex.text));
+    return texts;
+  }
+  const std::string bytes = util::readFile(path);
+  forEachLine(stripBom(bytes), [&](int64_t line, std::string_view text) {
+    if (isBlank(text)) return;
+    checkUtf8(path, line, text, "the line");
+    texts.emplace_back(text);
+  });
+  if (texts.empty()) fail(path, 0, "no text (the file is empty or every line is blank)");
+  return texts;
+}
+
+void writeDatasetTsv(const std::string& path, const std::vector<Example>& examples,
+                     const std::vector<std::string>& labels, bool withPair) {
+  auto clean = [](const std::string& s) {
+    std::string out = s;
+    for (char& c : out)
+      if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+    return out;
+  };
+  const bool labeled = !labels.empty();
+  std::string out = withPair ? "sentence\tsentence2" : "sentence";
+  out += labeled ? "\tlabel\n" : "\n";
+  for (size_t i = 0; i < examples.size(); ++i) {
+    const Example& ex = examples[i];
+    out += clean(ex.text);
+    if (withPair) out += '\t' + clean(ex.pair);
+    if (labeled) {
+      if (ex.label < 0 || static_cast<size_t>(ex.label) >= labels.size())
+        throw Error(ErrorKind::InvalidArgument,
+                    path + ": example " + std::to_string(i) + " has label " +
+                        std::to_string(ex.label) + ", outside the " +
+                        std::to_string(labels.size()) + " classes (" + joinNames(labels, false) + ")");
+      out += '\t' + clean(labels[static_cast<size_t>(ex.label)]);
+    }
+    out += '\n';
+  }
+  util::writeFileAtomic(path, out);
+}
+
+}  // namespace retort::data

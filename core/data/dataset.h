@@ -1,0 +1,85 @@
+#pragma once
+// Labeled datasets and unlabeled corpora as they come from disk: GLUE-style TSV, CSV
+// (RFC 4180), JSON Lines and plain text. Torch-free; data/batching.h encodes and batches.
+//
+// Every malformed input is a retort::Error(ErrorKind::Format) whose message starts with
+// "path:line: " (1-based physical line of the record) and names the column or field; a
+// missing or unreadable file is a retort::Error(ErrorKind::Io) naming the path.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace retort::data {
+
+/// Where a dataset is and which columns hold what.
+struct DatasetSpec {
+  /// The file to read.
+  std::string path;
+  /// "auto", "tsv", "csv" or "jsonl". "auto" (default) picks from the extension:
+  /// .tsv, .csv, .jsonl or .json (read as JSON Lines, one object per line).
+  std::string format = "auto";
+  /// Header name (TSV/CSV) or field name (JSONL) of the text. Default "sentence" (SST-2).
+  std::string textColumn = "sentence";
+  /// Column of the second text of a sentence pair (e.g. "#2 String" in MRPC); empty = none.
+  std::string pairColumn;
+  /// Column of the class label; empty = unlabeled (every Example::label stays -1).
+  std::string labelColumn = "label";
+};
+
+/// One row of a dataset.
+struct Example {
+  std::string text;
+  std::string pair;   ///< second text of a sentence pair; empty without a pair column
+  int64_t label = -1; ///< class id (index into LabeledDataset::labels); -1 = unlabeled
+  int64_t line = 0;   ///< 1-based line of the record in its file, for messages
+};
+
+/// A dataset in file order with its class names.
+struct LabeledDataset {
+  /// The file it was read from.
+  std::string source;
+  std::vector<Example> examples;
+  /// Class names; the index is the class id. Empty for an unlabeled dataset.
+  std::vector<std::string> labels;
+
+  /// Number of examples per class id (size labels.size()); unlabeled examples are not counted.
+  std::vector<int64_t> labelCounts() const;
+};
+
+/// Reads a labeled (or, with an empty labelColumn, unlabeled) dataset.
+///
+/// - TSV: a header row, then one record per line, fields split at tabs, no quote processing
+///   (GLUE files contain literal quotes). CSV: a header row, RFC 4180 (quoted fields may hold
+///   commas, doubled quotes and line breaks; "\r\n" inside quotes becomes "\n"). JSON Lines:
+///   one object per line, fields by name; the label may be a string or an integer.
+/// - A UTF-8 byte-order mark is skipped; lines may end in "\n" or "\r\n"; blank lines are
+///   skipped (in CSV only outside quotes). Labels are trimmed of surrounding spaces; texts
+///   are kept as they are but must hold more than white space.
+/// - Class ids: with knownLabels (e.g. the training set's classes), each label is mapped
+///   to its index there and a label not in the list is an error. Without: when every label
+///   is a non-negative decimal integer below 100000, the classes are "0".."max" in numeric
+///   order (so "1" is class 1 even if no "0" occurs); otherwise the sorted unique labels.
+/// - Errors (Format, "path:line: ..."): a record with the wrong number of fields, a column
+///   missing from the header (the message lists the header), an empty text or pair, a
+///   missing label, a malformed JSON line or a field of the wrong JSON type, invalid UTF-8,
+///   an unknown label, a file with no records. A missing file is an Io error; an unknown
+///   format or extension is an InvalidArgument error.
+LabeledDataset readDataset(const DatasetSpec& spec,
+                           const std::vector<std::string>& knownLabels = {});
+
+/// Reads unlabeled text. With an empty textColumn: one text per line that holds more than
+/// white space (any file, typically .txt). With a textColumn: that column of a TSV, CSV or
+/// JSON Lines file with a header (format from the extension). Errors as in readDataset;
+/// an empty corpus is an error.
+std::vector<std::string> readCorpus(const std::string& path, const std::string& textColumn = "");
+
+/// Writes examples as a GLUE-style TSV that readDataset reads back: the header
+/// "sentence[\tsentence2]\tlabel", then one row per example with the class name
+/// labels[example.label]. Tabs, "\r" and "\n" inside texts become spaces. With an empty
+/// labels list the label column is left out. Written atomically (temp file + rename).
+/// Throws InvalidArgument for a label outside [0, labels.size()) and Io when writing fails.
+void writeDatasetTsv(const std::string& path, const std::vector<Example>& examples,
+                     const std::vector<std::string>& labels, bool withPair);
+
+}  // namespace retort::data

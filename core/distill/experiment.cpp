@@ -1,0 +1,538 @@
+// Reading and validating an experiment document (Experiment::fromJson) and the stage presets.
+// Writing it back, equality, overrides and file loading are in experiment_json.cpp.
+
+#include "core/distill/experiment.h"
+
+#include "core/util/error.h"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <initializer_list>
+#include <map>
+
+namespace retort::distill {
+
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+// ---- messages -----------------------------------------------------------------------------
+
+/// How a value appears in a message: its JSON text (cut when long), or "an array"/"an object".
+std::string shown(const json& v) {
+  if (v.is_object()) return "an object";
+  if (v.is_array()) return "an array";
+  std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (s.size() > 60) s = s.substr(0, 57) + "...";
+  return s;
+}
+
+std::string inQuotes(const std::string& s) { return "\"" + s + "\""; }
+
+std::string joinPath(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+std::string indexPath(const std::string& path, size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+
+/// Optimal-string-alignment distance (an adjacent transposition counts as one edit),
+/// case-insensitive.
+size_t editDistance(const std::string& a, const std::string& b) {
+  const size_t n = a.size(), m = b.size();
+  std::vector<std::vector<size_t>> d(n + 1, std::vector<size_t>(m + 1));
+  for (size_t i = 0; i <= n; ++i) d[i][0] = i;
+  for (size_t j = 0; j <= m; ++j) d[0][j] = j;
+  for (size_t i = 1; i <= n; ++i) {
+    for (size_t j = 1; j <= m; ++j) {
+      const size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1]))
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[n][m];
+}
+
+/// The known key closest to `key`, if it is within reach: 1 edit for keys of up to 5
+/// characters, 2 up to 8, else 3 ("learnig_rate" -> "learning_rate", "learningRate" too).
+std::string closestKey(const std::string& key, const std::vector<std::string>& known) {
+  std::string best;
+  size_t bestDistance = SIZE_MAX;
+  for (const auto& k : known) {
+    const size_t limit = k.size() <= 5 ? 1 : (k.size() <= 8 ? 2 : 3);
+    const size_t d = editDistance(key, k);
+    if (d <= limit && d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+std::string joined(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
+}
+
+// ---- reading values ---------------------------------------------------------------------------
+
+/// Throws Error(Format) as "<source>: <path>: <reason>".
+class Failer {
+ public:
+  explicit Failer(const std::string& source) : m_prefix(source.empty() ? "" : source + ": ") {}
+  [[noreturn]] void fail(const std::string& path, const std::string& reason) const {
+    throw Error(ErrorKind::Format, m_prefix + (path.empty() ? "" : path + ": ") + reason);
+  }
+
+ private:
+  std::string m_prefix;
+};
+
+enum class Range { NonNegative, Positive, Probability };
+
+int64_t asInteger(const Failer& f, const json& v, const std::string& path) {
+  if (v.is_number_unsigned()) {
+    if (v.get<uint64_t>() > uint64_t(INT64_MAX)) f.fail(path, "must be at most 9223372036854775807, found " + shown(v));
+    return int64_t(v.get<uint64_t>());
+  }
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.0e18) return int64_t(d);
+  }
+  f.fail(path, "must be an integer, found " + shown(v));
+}
+
+int64_t asInteger(const Failer& f, const json& v, const std::string& path, int64_t min,
+                  int64_t max = INT64_MAX) {
+  const int64_t x = asInteger(f, v, path);
+  if (x < min) f.fail(path, "must be >= " + std::to_string(min) + ", found " + shown(v));
+  if (x > max) f.fail(path, "must be <= " + std::to_string(max) + ", found " + shown(v));
+  return x;
+}
+
+double asReal(const Failer& f, const json& v, const std::string& path, Range range) {
+  if (!v.is_number()) f.fail(path, "must be a number, found " + shown(v));
+  const double d = v.get<double>();
+  if (!std::isfinite(d)) f.fail(path, "must be a finite number, found " + shown(v));
+  switch (range) {
+    case Range::NonNegative:
+      if (d < 0) f.fail(path, "must be >= 0, found " + shown(v));
+      break;
+    case Range::Positive:
+      if (d <= 0) f.fail(path, "must be positive, found " + shown(v));
+      break;
+    case Range::Probability:
+      if (d < 0 || d >= 1) f.fail(path, "must be in [0, 1), found " + shown(v));
+      break;
+  }
+  return d;
+}
+
+std::string asText(const Failer& f, const json& v, const std::string& path) {
+  if (!v.is_string()) f.fail(path, "must be a string, found " + shown(v));
+  return v.get<std::string>();
+}
+
+/// One JSON object being read: rejects unknown keys up front, then reads fields by name.
+/// A missing object reads as empty; a key whose value is null reads as absent.
+class Obj {
+ public:
+  Obj(const Failer& f, const json* value, std::string path, std::initializer_list<const char*> keys)
+      : m_f(f), m_value(value && !value->is_null() ? value : nullptr), m_path(std::move(path)) {
+    if (!m_value) return;
+    if (!m_value->is_object()) m_f.fail(m_path, "must be an object, found " + shown(*m_value));
+    const std::vector<std::string> known(keys.begin(), keys.end());
+    for (const auto& item : m_value->items()) {
+      if (std::find(known.begin(), known.end(), item.key()) != known.end()) continue;
+      const std::string suggestion = closestKey(item.key(), known);
+      m_f.fail(at(item.key()), suggestion.empty()
+                                   ? "unknown key (known keys: " + joined(known, ", ") + ")"
+                                   : "unknown key (did you mean " + suggestion + "?)");
+    }
+  }
+
+  const Failer& failer() const { return m_f; }
+  std::string at(const std::string& key) const { return joinPath(m_path, key); }
+  [[noreturn]] void fail(const std::string& key, const std::string& reason) const { m_f.fail(at(key), reason); }
+
+  /// The value of key; nullptr when absent or null.
+  const json* find(const char* key) const {
+    if (!m_value) return nullptr;
+    const auto it = m_value->find(key);
+    return it == m_value->end() || it->is_null() ? nullptr : &*it;
+  }
+
+  void text(const char* key, std::string& out) const {
+    if (const json* v = find(key)) out = asText(m_f, *v, at(key));
+  }
+  void nonEmptyText(const char* key, std::string& out) const {
+    text(key, out);
+    if (out.empty()) fail(key, "must not be empty");
+  }
+  void choice(const char* key, std::string& out, std::initializer_list<const char*> allowed) const {
+    const json* v = find(key);
+    if (!v) return;
+    const std::string s = asText(m_f, *v, at(key));
+    const std::vector<std::string> names(allowed.begin(), allowed.end());
+    if (std::find(names.begin(), names.end(), s) == names.end())
+      fail(key, "must be one of " + joined(names, ", ") + "; found " + shown(*v));
+    out = s;
+  }
+  void integer(const char* key, int64_t& out, int64_t min, int64_t max = INT64_MAX) const {
+    if (const json* v = find(key)) out = asInteger(m_f, *v, at(key), min, max);
+  }
+  void real(const char* key, double& out, Range range) const {
+    if (const json* v = find(key)) out = asReal(m_f, *v, at(key), range);
+  }
+  void flag(const char* key, bool& out) const {
+    const json* v = find(key);
+    if (!v) return;
+    if (!v->is_boolean()) fail(key, "must be true or false, found " + shown(*v));
+    out = v->get<bool>();
+  }
+  /// The array at key (empty when absent); throws when it is not an array.
+  const json& array(const char* key) const {
+    static const json empty = json::array();
+    const json* v = find(key);
+    if (!v) return empty;
+    if (!v->is_array()) fail(key, "must be an array, found " + shown(*v));
+    return *v;
+  }
+
+ private:
+  const Failer& m_f;
+  const json* m_value;
+  std::string m_path;
+};
+
+// ---- sections ---------------------------------------------------------------------------------
+
+void readTask(const Failer& f, const json* v, TaskSpec& t) {
+  Obj o(f, v, "task", {"train", "dev", "test", "format", "text_column", "pair_column", "label_column",
+                       "labels", "max_length"});
+  o.text("train", t.train);
+  o.text("dev", t.dev);
+  o.text("test", t.test);
+  o.choice("format", t.format, {"auto", "tsv", "csv", "jsonl"});
+  o.nonEmptyText("text_column", t.textColumn);
+  o.text("pair_column", t.pairColumn);
+  o.text("label_column", t.labelColumn);
+  const json& labels = o.array("labels");
+  for (size_t i = 0; i < labels.size(); ++i) {
+    const std::string path = indexPath(o.at("labels"), i);
+    const std::string label = asText(f, labels[i], path);
+    if (label.empty()) f.fail(path, "must not be empty");
+    if (std::find(t.labels.begin(), t.labels.end(), label) != t.labels.end())
+      f.fail(path, "duplicate label " + inQuotes(label));
+    t.labels.push_back(label);
+  }
+  if (const json* m = o.find("max_length")) {
+    t.maxLength = asInteger(f, *m, o.at("max_length"));
+    if (t.maxLength < 3) o.fail("max_length", "must be >= 3 (room for [CLS] and [SEP]), found " + shown(*m));
+  }
+}
+
+void readTokenizer(const Failer& f, const json* v, TokenizerSpec& t) {
+  Obj o(f, v, "tokenizer", {"from", "path", "train_corpus", "vocab_size", "lower_case"});
+  o.choice("from", t.from, {"teacher", "wordpiece", "sentencepiece"});
+  o.text("path", t.path);
+  o.text("train_corpus", t.trainCorpus);
+  o.integer("vocab_size", t.vocabSize, 1);
+  o.flag("lower_case", t.lowerCase);
+  if (t.from == "wordpiece" && t.path.empty())
+    o.fail("path", "required when tokenizer.from is \"wordpiece\" (a vocab.txt)");
+  if (t.from == "sentencepiece" && t.path.empty() && t.trainCorpus.empty())
+    o.fail("path", "required when tokenizer.from is \"sentencepiece\" and no train_corpus is given");
+}
+
+void readShape(const Failer& f, const json* v, const std::string& path, BertShape& s) {
+  Obj o(f, v, path, {"layers", "hidden", "heads", "ffn", "max_positions", "activation", "dropout",
+                     "attention_dropout"});
+  o.integer("layers", s.layers, 1);
+  o.integer("hidden", s.hidden, 1);
+  o.integer("heads", s.heads, 1);
+  o.integer("ffn", s.ffn, 1);
+  o.integer("max_positions", s.maxPositions, 3);
+  o.choice("activation", s.activation, {"gelu", "gelu_new", "gelu_pytorch_tanh", "relu", "silu", "swish"});
+  o.real("dropout", s.dropout, Range::Probability);
+  o.real("attention_dropout", s.attentionDropout, Range::Probability);
+  if (s.hidden % s.heads != 0)
+    o.fail("hidden", "must be a multiple of heads (" + std::to_string(s.heads) + "), found " +
+                         std::to_string(s.hidden));
+}
+
+void readOptim(const Failer& f, const json* v, const std::string& path, OptimSpec& s) {
+  Obj o(f, v, path, {"epochs", "max_steps", "learning_rate", "batch_size", "schedule", "warmup",
+                     "weight_decay", "max_grad_norm", "eval_every", "log_every"});
+  o.integer("epochs", s.epochs, 0);
+  o.integer("max_steps", s.maxSteps, 0);
+  o.real("learning_rate", s.learningRate, Range::Positive);
+  o.integer("batch_size", s.batchSize, 1);
+  o.choice("schedule", s.schedule, {"linear", "constant"});
+  o.real("warmup", s.warmup, Range::NonNegative);
+  o.real("weight_decay", s.weightDecay, Range::NonNegative);
+  o.real("max_grad_norm", s.maxGradNorm, Range::NonNegative);
+  o.integer("eval_every", s.evalEvery, 0);
+  o.integer("log_every", s.logEvery, 1);
+  if (s.epochs == 0 && s.maxSteps == 0) o.fail("epochs", "must be positive when max_steps is 0, found 0");
+  if (s.warmup >= 1 && std::floor(s.warmup) != s.warmup)
+    o.fail("warmup", "must be a fraction below 1 or a whole number of steps, found " + shown(*o.find("warmup")));
+}
+
+void readTeacher(const Failer& f, const json* v, TeacherSpec& t) {
+  Obj o(f, v, "teacher", {"checkpoint", "architecture", "mlm_pretraining", "mlm_corpus", "mlm_probability",
+                          "pretraining", "finetuning"});
+  o.text("checkpoint", t.checkpoint);
+  readShape(f, o.find("architecture"), o.at("architecture"), t.architecture);
+  o.flag("mlm_pretraining", t.mlmPretraining);
+  o.text("mlm_corpus", t.mlmCorpus);
+  o.real("mlm_probability", t.mlmProbability, Range::Probability);
+  readOptim(f, o.find("pretraining"), o.at("pretraining"), t.pretraining);
+  readOptim(f, o.find("finetuning"), o.at("finetuning"), t.finetuning);
+  if (t.mlmPretraining && t.mlmCorpus.empty()) o.fail("mlm_corpus", "required when teacher.mlm_pretraining is true");
+}
+
+void readStudent(const Failer& f, const json* v, StudentSpec& s) {
+  Obj o(f, v, "student", {"kind", "architecture", "embedding_dim", "lstm_hidden", "dense_hidden", "init",
+                          "teacher_layers", "checkpoint"});
+  o.choice("kind", s.kind, {"bert", "bilstm"});
+  readShape(f, o.find("architecture"), o.at("architecture"), s.architecture);
+  o.integer("embedding_dim", s.embeddingDim, 1);
+  o.integer("lstm_hidden", s.lstmHidden, 1);
+  o.integer("dense_hidden", s.denseHidden, 1);
+  o.choice("init", s.init, {"random", "teacher_layers", "checkpoint"});
+  const json& layers = o.array("teacher_layers");
+  for (size_t i = 0; i < layers.size(); ++i)
+    s.teacherLayers.push_back(asInteger(f, layers[i], indexPath(o.at("teacher_layers"), i), 0));
+  o.text("checkpoint", s.checkpoint);
+  if (s.init == "teacher_layers" && s.kind == "bilstm")
+    o.fail("init", "\"teacher_layers\" needs a BERT student (student.kind is \"bilstm\")");
+  if (!s.teacherLayers.empty() && s.init != "teacher_layers")
+    o.fail("teacher_layers", "only used when student.init is \"teacher_layers\" (found " + inQuotes(s.init) + ")");
+  if (s.init == "checkpoint" && s.checkpoint.empty())
+    o.fail("checkpoint", "required when student.init is \"checkpoint\"");
+}
+
+void readMapping(const Failer& f, const json* v, MappingSpec& m) {
+  Obj o(f, v, "mapping", {"kind", "pairs", "attention", "hidden", "embeddings", "head_mismatch", "projection"});
+  o.choice("kind", m.kind, {"uniform", "last", "explicit"});
+  const json& pairs = o.array("pairs");
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    Obj p(f, &pairs[i], indexPath(o.at("pairs"), i), {"student", "teacher", "attention", "hidden", "weight"});
+    if (!p.find("student")) p.fail("student", "required");
+    if (!p.find("teacher")) p.fail("teacher", "required");
+    LayerPairSpec pair;
+    p.integer("student", pair.student, 0);
+    p.integer("teacher", pair.teacher, 0);
+    pair.attention = pair.student != 0;  // the embedding output has no attention
+    p.flag("attention", pair.attention);
+    p.flag("hidden", pair.hidden);
+    p.real("weight", pair.weight, Range::NonNegative);
+    m.pairs.push_back(pair);
+  }
+  o.flag("attention", m.attention);
+  o.flag("hidden", m.hidden);
+  o.flag("embeddings", m.embeddings);
+  o.choice("head_mismatch", m.headMismatch, {"average", "refuse"});
+  o.choice("projection", m.projection, {"shared", "per_layer"});
+  if (m.kind == "explicit" && m.pairs.empty()) o.fail("pairs", "required when mapping.kind is \"explicit\"");
+  if (m.kind != "explicit" && !m.pairs.empty())
+    o.fail("pairs", "only used when mapping.kind is \"explicit\" (found " + inQuotes(m.kind) + ")");
+}
+
+/// Losses: the kind's preset when absent; else the given weights, the others 0.
+void readLosses(const Failer& f, const json* v, const std::string& path, const std::string& kind, LossSpec& l) {
+  Obj o(f, v, path, {"soft_targets", "temperature", "soft_kind", "hard_labels", "logit_mse", "cosine", "mlm",
+                     "attention", "hidden", "embedding", "mlm_probability"});
+  l = presetLosses(kind);
+  if (!v || v->is_null()) return;
+  l.softTargets = l.hardLabels = l.logitMse = l.cosine = l.mlm = l.attention = l.hidden = l.embedding = 0.0;
+  o.real("soft_targets", l.softTargets, Range::NonNegative);
+  o.real("temperature", l.temperature, Range::Positive);
+  o.choice("soft_kind", l.softKind, {"kl", "ce"});
+  o.real("hard_labels", l.hardLabels, Range::NonNegative);
+  o.real("logit_mse", l.logitMse, Range::NonNegative);
+  o.real("cosine", l.cosine, Range::NonNegative);
+  o.real("mlm", l.mlm, Range::NonNegative);
+  o.real("attention", l.attention, Range::NonNegative);
+  o.real("hidden", l.hidden, Range::NonNegative);
+  o.real("embedding", l.embedding, Range::NonNegative);
+  o.real("mlm_probability", l.mlmProbability, Range::Probability);
+  const double total =
+      l.softTargets + l.hardLabels + l.logitMse + l.cosine + l.mlm + l.attention + l.hidden + l.embedding;
+  if (total == 0) f.fail(path, "every loss weight is 0 (nothing to learn)");
+}
+
+void readStage(const Failer& f, const json& v, const std::string& path, StageSpec& s) {
+  if (v.is_null()) f.fail(path, "must be an object, found null");
+  Obj o(f, &v, path, {"name", "kind", "data", "corpus", "losses", "optim", "augment"});
+  o.text("name", s.name);
+  o.choice("kind", s.kind, {"general", "intermediate", "prediction", "finetune", "distill"});
+  s.data = s.kind == "general" ? "corpus" : "train";
+  o.choice("data", s.data, {"train", "corpus"});
+  o.text("corpus", s.corpus);
+  readLosses(f, o.find("losses"), o.at("losses"), s.kind, s.losses);
+  readOptim(f, o.find("optim"), o.at("optim"), s.optim);
+  const auto augment = v.find("augment");
+  if (augment != v.end()) {
+    if (!augment->is_null() && !augment->is_object())
+      o.fail("augment", "must be an object or null, found " + shown(*augment));
+    s.augment = *augment;
+  }
+}
+
+/// Default names ("<kind>", or "<kind>-<n>" for a repeated kind), then distinct names.
+void nameStages(const Failer& f, std::vector<StageSpec>& stages) {
+  std::map<std::string, int> perKind, seen;
+  for (const auto& s : stages) ++perKind[s.kind];
+  for (auto& s : stages) {
+    const int n = ++seen[s.kind];
+    if (s.name.empty()) s.name = perKind[s.kind] > 1 ? s.kind + "-" + std::to_string(n) : s.kind;
+  }
+  for (size_t i = 0; i < stages.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (stages[i].name == stages[j].name)
+        f.fail(indexPath("stages", i) + ".name",
+               inQuotes(stages[i].name) + " is already the name of " + indexPath("stages", j) +
+                   " (stage names must be distinct)");
+}
+
+std::string absoluteDir(const std::string& dir) {
+  std::string s = (dir.empty() ? fs::current_path() : fs::absolute(dir)).lexically_normal().string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+std::string resolve(const std::string& base, const std::string& path) {
+  if (path.empty()) return path;
+  fs::path p(path);
+  if (p.is_relative()) p = fs::path(base) / p;
+  return p.lexically_normal().string();
+}
+
+/// Checks that need several sections, after the paths are resolved.
+void checkConsistency(const Failer& f, Experiment& e) {
+  if (e.teacher.checkpoint.empty() && e.task.train.empty())
+    f.fail("task.train", "required when the teacher is trained (teacher.checkpoint is empty)");
+  for (size_t i = 0; i < e.stages.size(); ++i) {
+    StageSpec& s = e.stages[i];
+    const std::string path = indexPath("stages", i);
+    if (s.data == "corpus" && s.corpus.empty()) {
+      if (s.kind == "general" && !e.teacher.mlmCorpus.empty())
+        s.corpus = e.teacher.mlmCorpus;
+      else
+        f.fail(path + ".corpus", std::string("required when data is \"corpus\"") +
+                                     (s.kind == "general" ? " (or give teacher.mlm_corpus)" : ""));
+    }
+    if (s.data == "train" && e.task.train.empty())
+      f.fail("task.train", "required by " + path + " (data \"train\")");
+  }
+  if (e.student.kind != "bilstm") return;
+  for (size_t i = 0; i < e.stages.size(); ++i) {
+    const LossSpec& l = e.stages[i].losses;
+    const struct {
+      double weight;
+      const char* key;
+      const char* lacks;
+    } terms[] = {{l.attention, "attention", "has no attention to match"},
+                 {l.hidden, "hidden", "has no transformer hidden states to match"},
+                 {l.embedding, "embedding", "has no BERT embedding output to match"},
+                 {l.cosine, "cosine", "has no transformer hidden states to compare"},
+                 {l.mlm, "mlm", "has no masked-LM head"}};
+    const bool preset = l == presetLosses(e.stages[i].kind);
+    for (const auto& term : terms)
+      if (term.weight > 0)
+        f.fail(indexPath("stages", i) + ".losses." + term.key,
+               std::string("a BiLSTM student ") + term.lacks +
+                   (preset ? " (a \"" + e.stages[i].kind + "\" stage uses it by default; give \"losses\")" : ""));
+  }
+}
+
+}  // namespace
+
+LossSpec presetLosses(const std::string& kind) {
+  LossSpec l;
+  if (kind == "general" || kind == "intermediate") {
+    l.attention = l.hidden = l.embedding = 1.0;
+  } else if (kind == "prediction") {
+    l.softTargets = 1.0;
+    l.softKind = "ce";
+    l.temperature = 1.0;
+  } else if (kind == "finetune") {
+    l.hardLabels = 1.0;
+  } else if (kind == "distill") {
+    l.softTargets = 1.0;
+    l.softKind = "kl";
+    l.temperature = 2.0;
+  } else {
+    throw Error(ErrorKind::InvalidArgument,
+                "unknown stage kind " + inQuotes(kind) + " (general, intermediate, prediction, finetune, distill)");
+  }
+  return l;
+}
+
+Experiment Experiment::fromJson(const json& document, const std::string& source, const std::string& baseDir) {
+  const Failer f(source);
+  if (!document.is_object()) f.fail("", "the document must be a JSON object, found " + shown(document));
+  const auto format = document.find("format");
+  if (format == document.end() || format->is_null()) f.fail("format", "required (this Retort reads format 1)");
+  const int64_t version = asInteger(f, *format, "format");
+  if (version != 1) f.fail("", "format " + std::to_string(version) + " is not supported (this Retort reads format 1)");
+
+  Obj o(f, &document, "", {"format", "name", "seed", "threads", "task", "tokenizer", "teacher", "student",
+                           "mapping", "stages", "observer", "output"});
+  Experiment e;
+  e.format = 1;
+  e.baseDir = absoluteDir(baseDir);
+  o.nonEmptyText("name", e.name);
+  if (const json* seed = o.find("seed")) {
+    if (seed->is_number_unsigned()) e.seed = seed->get<uint64_t>();
+    else e.seed = uint64_t(asInteger(f, *seed, "seed", 0));
+  }
+  int64_t threads = e.threads;
+  o.integer("threads", threads, 0, INT_MAX);
+  e.threads = int(threads);
+
+  readTask(f, o.find("task"), e.task);
+  readTokenizer(f, o.find("tokenizer"), e.tokenizer);
+  readTeacher(f, o.find("teacher"), e.teacher);
+  readStudent(f, o.find("student"), e.student);
+  readMapping(f, o.find("mapping"), e.mapping);
+
+  if (o.find("stages")) {
+    const json& stages = o.array("stages");
+    if (stages.empty()) f.fail("stages", "must not be empty (leave it out for one \"distill\" stage)");
+    e.stages.resize(stages.size());
+    for (size_t i = 0; i < stages.size(); ++i) readStage(f, stages[i], indexPath("stages", i), e.stages[i]);
+  } else {
+    e.stages.resize(1);
+    readStage(f, json::object(), "stages[0]", e.stages[0]);
+  }
+  nameStages(f, e.stages);
+
+  Obj observer(f, o.find("observer"), "observer", {"attention_every", "probe"});
+  observer.integer("attention_every", e.observer.attentionEvery, 0);
+  observer.text("probe", e.observer.probe);
+  Obj output(f, o.find("output"), "output", {"dir"});
+  output.text("dir", e.outputDir);
+
+  for (std::string* p : {&e.task.train, &e.task.dev, &e.task.test, &e.tokenizer.path, &e.tokenizer.trainCorpus,
+                         &e.teacher.checkpoint, &e.teacher.mlmCorpus, &e.student.checkpoint, &e.outputDir})
+    *p = resolve(e.baseDir, *p);
+  for (auto& s : e.stages) s.corpus = resolve(e.baseDir, s.corpus);
+
+  checkConsistency(f, e);
+  return e;
+}
+
+}  // namespace retort::distill

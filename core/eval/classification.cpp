@@ -1,0 +1,39 @@
+#include "core/eval/classification.h"
+
+#include <cmath>
+#include <string>
+
+#include "core/util/error.h"
+
+namespace retort::eval {
+
+ClassificationScores scoreClassification(const std::vector<int64_t>& predicted,
+                                         const std::vector<int64_t>& gold, int64_t numClasses) {
+  if (predicted.size() != gold.size())
+    throw Error(ErrorKind::Shape, "scoring: " + std::to_string(predicted.size()) + " predictions for " +
+                                      std::to_string(gold.size()) + " gold labels");
+  ClassificationScores s;
+  s.examples = static_cast<int64_t>(gold.size());
+  s.binary = numClasses == 2;
+  if (gold.empty()) return s;
+  double tp = 0, tn = 0, fp = 0, fn = 0, correct = 0;
+  for (size_t i = 0; i < gold.size(); ++i) {
+    correct += predicted[i] == gold[i];
+    if (s.binary) {
+      const bool p = predicted[i] == 1, g = gold[i] == 1;
+      tp += p && g;
+      tn += !p && !g;
+      fp += p && !g;
+      fn += !p && g;
+    }
+  }
+  s.accuracy = correct / static_cast<double>(gold.size());
+  if (s.binary) {
+    s.f1 = tp == 0 ? 0.0 : 2 * tp / (2 * tp + fp + fn);
+    const double denom = std::sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn));
+    s.mcc = denom == 0 ? 0.0 : (tp * tn - fp * fn) / denom;
+  }
+  return s;
+}
+
+}  // namespace retort::eval

@@ -1,0 +1,370 @@
+// Tests of the dataset readers (core/data/dataset.h): GLUE-style TSV, RFC 4180 CSV, JSON
+// Lines and plain-text corpora from tests/fixtures/data, label mapping, and one exact
+// message per malformed input (file:line and the column or field it names).
+
+#include "core/data/dataset.h"
+#include "core/util/error.h"
+#include "test_util.h"
+
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+using namespace retort;
+using namespace retort::data;
+using retort::test::fixture;
+using retort::test::thrownMessage;
+
+namespace {
+
+void writeFile(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+/// The kind and message of the retort::Error that fn throws; fails the test otherwise.
+template <typename Fn>
+std::pair<ErrorKind, QString> thrownError(Fn&& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return {e.kind(), QString::fromUtf8(e.what())};
+  } catch (const std::exception& e) {
+    return {ErrorKind::Runtime, QStringLiteral("<not a retort::Error> ") + QString::fromUtf8(e.what())};
+  }
+  return {ErrorKind::Runtime, QStringLiteral("<no exception>")};
+}
+
+QStringList texts(const LabeledDataset& d) {
+  QStringList out;
+  for (const auto& ex : d.examples) out << QString::fromStdString(ex.text);
+  return out;
+}
+
+QList<qint64> labelIds(const LabeledDataset& d) {
+  QList<qint64> out;
+  for (const auto& ex : d.examples) out << ex.label;
+  return out;
+}
+
+QList<qint64> lines(const LabeledDataset& d) {
+  QList<qint64> out;
+  for (const auto& ex : d.examples) out << ex.line;
+  return out;
+}
+
+QStringList qt(const std::vector<std::string>& v) {
+  QStringList out;
+  for (const auto& s : v) out << QString::fromStdString(s);
+  return out;
+}
+
+DatasetSpec specFor(const std::string& path, const std::string& text = "sentence",
+                    const std::string& label = "label") {
+  DatasetSpec spec;
+  spec.path = path;
+  spec.textColumn = text;
+  spec.labelColumn = label;
+  return spec;
+}
+
+}  // namespace
+
+class TestDataset : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir m_dir;
+  std::string tmp(const std::string& name) const { return m_dir.filePath(QString::fromStdString(name)).toStdString(); }
+
+ private Q_SLOTS:
+  void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+  void sst2IntegerLabels() {
+    const auto d = readDataset(specFor(fixture("data/sst2.tsv")));
+    QCOMPARE(d.source, fixture("data/sst2.tsv"));
+    QCOMPARE(d.examples.size(), size_t(5));
+    QCOMPARE(qt(d.labels), QStringList({"0", "1"}));
+    QCOMPARE(labelIds(d), QList<qint64>({1, 0, 1, 1, 0}));
+    QCOMPARE(lines(d), QList<qint64>({2, 3, 4, 5, 6}));
+    // No quote processing: GLUE's literal quotes and trailing spaces are kept as they are.
+    QCOMPARE(texts(d)[0], QStringLiteral("it 's a \"charming\" and often affecting journey . "));
+    QCOMPARE(texts(d)[4], QString::fromUtf8("\"the plot is nothing but boilerplate clichés from start to finish\""));
+    QCOMPARE(d.examples[0].pair, std::string());
+    QCOMPARE(d.labelCounts(), std::vector<int64_t>({2, 3}));
+  }
+
+  void stringLabelsSorted() {
+    const auto d = readDataset(specFor(fixture("data/sentiment.tsv")));
+    QCOMPARE(qt(d.labels), QStringList({"negative", "neutral", "positive"}));
+    QCOMPARE(labelIds(d), QList<qint64>({2, 0, 1, 2}));
+    QCOMPARE(d.labelCounts(), std::vector<int64_t>({1, 1, 2}));
+  }
+
+  void integerLabelsKeepTheirIds() {
+    // Classes are "0".."max" even when some class never occurs; "01" is class 1.
+    writeFile(tmp("gap.tsv"), "sentence\tlabel\na\t2\nb\t0\nc\t01\nd\t2\n");
+    const auto d = readDataset(specFor(tmp("gap.tsv")));
+    QCOMPARE(qt(d.labels), QStringList({"0", "1", "2"}));
+    QCOMPARE(labelIds(d), QList<qint64>({2, 0, 1, 2}));
+    QCOMPARE(d.labelCounts(), std::vector<int64_t>({1, 1, 2}));
+    // A negative number is not a class id: the labels are then sorted strings.
+    writeFile(tmp("signed.tsv"), "sentence\tlabel\na\t-1\nb\t1\n");
+    const auto s = readDataset(specFor(tmp("signed.tsv")));
+    QCOMPARE(qt(s.labels), QStringList({"-1", "1"}));
+    QCOMPARE(labelIds(s), QList<qint64>({0, 1}));
+  }
+
+  void csvQuotedFields() {
+    const auto d = readDataset(specFor(fixture("data/quoted.csv"), "text"));
+    QCOMPARE(texts(d), QStringList({"plain text", "a quoted, comma", "she said \"hi\" twice",
+                                    "first line\nsecond line", "last row"}));
+    QCOMPARE(lines(d), QList<qint64>({2, 3, 4, 5, 7}));
+    QCOMPARE(qt(d.labels), QStringList({"ham", "spam"}));
+    QCOMPARE(labelIds(d), QList<qint64>({1, 0, 0, 1, 0}));
+  }
+
+  void csvCrlfInsideQuotes() {
+    writeFile(tmp("crlf.csv"), "text,label\r\n\"two\r\nlines\",a\r\n\"\",b\r\n");
+    const auto e = thrownError([&] { readDataset(specFor(tmp("crlf.csv"), "text")); });
+    // The quoted empty field is a record (not a blank line), and its text is empty.
+    QCOMPARE(e.second, QString::fromStdString(tmp("crlf.csv") + ":4: column \"text\" is empty"));
+    writeFile(tmp("crlf.csv"), "text,label\r\n\"two\r\nlines\",a\r\nx,b");
+    const auto d = readDataset(specFor(tmp("crlf.csv"), "text"));
+    QCOMPARE(texts(d), QStringList({"two\nlines", "x"}));
+    QCOMPARE(lines(d), QList<qint64>({2, 4}));
+  }
+
+  void jsonlIntegerAndStringLabels() {
+    const auto r = readDataset(specFor(fixture("data/reviews.jsonl"), "text", "stars"));
+    QCOMPARE(texts(r), QStringList({"great value for the price", "broke after a week", "does what it says"}));
+    QCOMPARE(lines(r), QList<qint64>({1, 3, 4}));  // the blank line 2 is skipped
+    QCOMPARE(qt(r.labels), QStringList({"0", "1", "2", "3", "4", "5"}));
+    QCOMPARE(labelIds(r), QList<qint64>({5, 1, 4}));
+
+    const auto t = readDataset(specFor(fixture("data/topics.jsonl"), "sentence", "topic"));
+    QCOMPARE(qt(t.labels), QStringList({"business", "sports"}));
+    QCOMPARE(labelIds(t), QList<qint64>({1, 0, 1}));
+
+    // An integer label and its decimal string are the same class.
+    writeFile(tmp("mixed.json"), "{\"sentence\": \"a\", \"label\": 1}\n{\"sentence\": \"b\", \"label\": \"0\"}\n");
+    const auto m = readDataset(specFor(tmp("mixed.json")));
+    QCOMPARE(qt(m.labels), QStringList({"0", "1"}));
+    QCOMPARE(labelIds(m), QList<qint64>({1, 0}));
+  }
+
+  void sentencePairs() {
+    DatasetSpec spec = specFor(fixture("data/mrpc.tsv"), "#1 String", "Quality");
+    spec.pairColumn = "#2 String";
+    const auto d = readDataset(spec);
+    QCOMPARE(d.examples.size(), size_t(3));
+    QCOMPARE(labelIds(d), QList<qint64>({1, 0, 1}));
+    QCOMPARE(d.examples[1].text, std::string("Yucaipa owned Dominick 's before selling the chain to Safeway in 1998 for $ 2.5 billion ."));
+    QCOMPARE(d.examples[1].pair, std::string("Yucaipa bought Dominick 's in 1995 for $ 693 million and sold it to Safeway for $ 1.8 billion in 1998 ."));
+    QVERIFY(d.examples[0].text.find("\" the witness \"") != std::string::npos);
+  }
+
+  void bomAndCrlf() {
+    writeFile(tmp("bom.tsv"), "\xEF\xBB\xBFsentence\tlabel\r\nhello there\tpos \r\nbye\tneg\r\n\r\n\r\n");
+    const auto d = readDataset(specFor(tmp("bom.tsv")));
+    QCOMPARE(texts(d), QStringList({"hello there", "bye"}));
+    QCOMPARE(qt(d.labels), QStringList({"neg", "pos"}));  // label trimmed
+    QCOMPARE(labelIds(d), QList<qint64>({1, 0}));
+    writeFile(tmp("bom.csv"), "\xEF\xBB\xBFsentence,label\r\nhello,1\r\n");
+    QCOMPARE(texts(readDataset(specFor(tmp("bom.csv")))), QStringList({"hello"}));
+    writeFile(tmp("bom.jsonl"), "\xEF\xBB\xBF{\"sentence\": \"hi\", \"label\": 0}\r\n");
+    QCOMPARE(texts(readDataset(specFor(tmp("bom.jsonl")))), QStringList({"hi"}));
+  }
+
+  void knownLabels() {
+    // The experiment's explicit order wins over the sorted order.
+    const auto d = readDataset(specFor(fixture("data/sentiment.tsv")), {"positive", "negative", "neutral"});
+    QCOMPARE(qt(d.labels), QStringList({"positive", "negative", "neutral"}));
+    QCOMPARE(labelIds(d), QList<qint64>({0, 1, 2, 0}));
+    // Integer labels are mapped as strings too.
+    const auto s = readDataset(specFor(fixture("data/sst2.tsv")), {"1", "0"});
+    QCOMPARE(labelIds(s), QList<qint64>({0, 1, 0, 0, 1}));
+    const auto e = thrownError([&] { readDataset(specFor(fixture("data/sentiment.tsv")), {"negative", "positive"}); });
+    QCOMPARE(e.first, ErrorKind::Format);
+    QCOMPARE(e.second, QString::fromStdString(fixture("data/sentiment.tsv") +
+                                              ":4: label \"neutral\" is not one of the training labels (negative, positive)"));
+  }
+
+  void unlabeled() {
+    DatasetSpec spec = specFor(fixture("data/sst2.tsv"), "sentence", "");
+    const auto d = readDataset(spec);
+    QCOMPARE(d.examples.size(), size_t(5));
+    QVERIFY(d.labels.empty());
+    QCOMPARE(labelIds(d), QList<qint64>({-1, -1, -1, -1, -1}));
+    QVERIFY(d.labelCounts().empty());
+  }
+
+  void malformed_data() {
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("expected");  // the message after "path"
+    auto row = [](const char* tag, const char* name, const QByteArray& content, const char* expected) {
+      QTest::newRow(tag) << QString::fromUtf8(name) << content << QString::fromUtf8(expected);
+    };
+    row("tsv too many fields", "a.tsv", "sentence\tlabel\nok\t1\ntoo\tmany\t1\n",
+        ":3: expected 2 fields (sentence, label), found 3 (fields are separated by tabs)");
+    row("tsv too few fields", "a.tsv", "sentence\tlabel\nok\t1\n\nno label here\n",
+        ":4: expected 2 fields (sentence, label), found 1 (fields are separated by tabs)");
+    row("missing text column", "a.tsv", "text\tlabel\nok\t1\n",
+        ":1: the header has no text column \"sentence\" (its columns are \"text\", \"label\")");
+    row("missing label column", "a.csv", "sentence,stars\nok,1\n",
+        ":1: the header has no label column \"label\" (its columns are \"sentence\", \"stars\")");
+    row("empty text", "a.tsv", "sentence\tlabel\nok\t1\n  \t0\n", ":3: column \"sentence\" is empty");
+    row("missing label", "a.tsv", "sentence\tlabel\nok\t1\nfine\t \n",
+        ":3: column \"label\" is empty (every example needs a label)");
+    row("invalid utf8 tsv", "a.tsv", "sentence\tlabel\nok\t1\nbad \xff byte\t0\n",
+        ":3: column \"sentence\" is not valid UTF-8 (byte 0xff at byte offset 4)");
+    row("overlong utf8", "a.tsv", "sentence\tlabel\nok\t\xc0\xaf\n",
+        ":2: column \"label\" is not valid UTF-8 (byte 0xc0 at byte offset 0)");
+    row("header only", "a.tsv", "sentence\tlabel\n\n\n", ": no examples after the header");
+    row("empty file", "a.csv", "", ": the file is empty (expected a header row)");
+    row("csv error after embedded newline", "a.csv",
+        "sentence,label\n\"line one\nline two\",1\n\"x, y\",0\nthree,fields,1\n",
+        ":5: expected 2 fields (sentence, label), found 3");
+    row("csv unclosed quote", "a.csv", "sentence,label\nok,1\n\"never closed,1\nmore,0\n",
+        ":3: the quoted field 1 that opens on this line is never closed");
+    row("csv text after quote", "a.csv", "sentence,label\n\"a\"b,1\n",
+        ":2: unexpected character after the closing quote of field 1 (a quote inside a quoted field must be doubled)");
+    row("jsonl missing text", "a.jsonl", "{\"text\": \"a\", \"label\": 1}\n",
+        ":1: field \"sentence\" is missing (it has \"label\", \"text\")");
+    row("jsonl missing label", "a.jsonl", "{\"sentence\": \"a\", \"label\": 1}\n\n{\"sentence\": \"b\"}\n",
+        ":3: field \"label\" is missing (it has \"sentence\")");
+    row("jsonl null label", "a.jsonl", "{\"sentence\": \"a\", \"label\": null}\n",
+        ":1: field \"label\" is missing (it has \"label\", \"sentence\")");
+    row("jsonl float label", "a.jsonl", "{\"sentence\": \"a\", \"label\": 0.5}\n",
+        ":1: field \"label\" must be a string or an integer, not number 0.5");
+    row("jsonl number text", "a.jsonl", "{\"sentence\": 3, \"label\": 1}\n",
+        ":1: field \"sentence\" must be a string, not number 3");
+    row("jsonl empty text", "a.jsonl", "{\"sentence\": \" \", \"label\": 1}\n", ":1: field \"sentence\" is empty");
+    row("jsonl not an object", "a.jsonl", "{\"sentence\": \"a\", \"label\": 1}\n[1, 2]\n",
+        ":2: expected a JSON object, found array (JSON Lines: one object per line)");
+    row("jsonl invalid utf8", "a.jsonl", "{\"sentence\": \"a\", \"label\": 1}\n{\"sentence\": \"caf\xc3\", \"label\": 1}\n",
+        ":2: the line is not valid UTF-8 (byte 0xc3 at byte offset 17)");
+  }
+
+  void malformed() {
+    QFETCH(QString, name);
+    QFETCH(QByteArray, content);
+    QFETCH(QString, expected);
+    const std::string path = tmp(name.toStdString());
+    writeFile(path, content.toStdString());
+    const auto e = thrownError([&] { readDataset(specFor(path)); });
+    QCOMPARE(e.second, QString::fromStdString(path) + expected);
+    QCOMPARE(e.first, ErrorKind::Format);
+  }
+
+  void malformedJson() {
+    const std::string path = tmp("broken.jsonl");
+    writeFile(path, "{\"sentence\": \"a\", \"label\": 1}\n{\"sentence\": \"b\", \"label\": }\n");
+    const auto e = thrownError([&] { readDataset(specFor(path)); });
+    QCOMPARE(e.first, ErrorKind::Format);
+    QVERIFY2(e.second.startsWith(QString::fromStdString(path) + ":2: malformed JSON (column 28: syntax error"),
+             qPrintable(e.second));
+    QVERIFY2(e.second.endsWith("); expected one JSON object per line"), qPrintable(e.second));
+  }
+
+  void fileAndFormatErrors() {
+    const std::string missing = tmp("nope.tsv");
+    auto e = thrownError([&] { readDataset(specFor(missing)); });
+    QCOMPARE(e.first, ErrorKind::Io);
+    QCOMPARE(e.second, QString::fromStdString(missing + ": cannot open: No such file or directory"));
+    e = thrownError([&] { readDataset(specFor(tmp("data.xml"))); });
+    QCOMPARE(e.first, ErrorKind::InvalidArgument);
+    QVERIFY2(e.second.contains("cannot tell the dataset format"), qPrintable(e.second));
+    DatasetSpec spec = specFor(fixture("data/sst2.tsv"));
+    spec.format = "parquet";
+    e = thrownError([&] { readDataset(spec); });
+    QCOMPARE(e.first, ErrorKind::InvalidArgument);
+    QVERIFY2(e.second.contains("unknown dataset format \"parquet\""), qPrintable(e.second));
+    // An explicit format overrides the extension.
+    writeFile(tmp("data.txt"), "sentence,label\nok,1\n");
+    spec = specFor(tmp("data.txt"));
+    spec.format = "csv";
+    QCOMPARE(texts(readDataset(spec)), QStringList({"ok"}));
+  }
+
+  void corpus() {
+    QCOMPARE(qt(readCorpus(fixture("data/corpus.txt"))),
+             QStringList({"The quick brown fox jumped over the lazy dog.", "Hello world!", "This is a test sentence."}));
+    QCOMPARE(readCorpus(fixture("data/sst2.tsv"), "sentence").size(), size_t(5));
+    QCOMPARE(readCorpus(fixture("data/sst2.tsv"), "sentence")[1], std::string("unflinchingly bleak and desperate "));
+    QCOMPARE(qt(readCorpus(fixture("data/topics.jsonl"), "sentence")),
+             QStringList({"the match went to extra time", "rates were cut again", "the striker scored twice"}));
+    writeFile(tmp("crlf.txt"), "\xEF\xBB\xBFone\r\n\r\ntwo\r\n");
+    QCOMPARE(qt(readCorpus(tmp("crlf.txt"))), QStringList({"one", "two"}));
+
+    writeFile(tmp("bad.txt"), "fine\n\nbad \xfe\n");
+    auto e = thrownError([&] { readCorpus(tmp("bad.txt")); });
+    QCOMPARE(e.first, ErrorKind::Format);
+    QCOMPARE(e.second, QString::fromStdString(tmp("bad.txt") + ":3: the line is not valid UTF-8 (byte 0xfe at byte offset 4)"));
+    writeFile(tmp("blank.txt"), "\n  \n\r\n");
+    e = thrownError([&] { readCorpus(tmp("blank.txt")); });
+    QCOMPARE(e.second, QString::fromStdString(tmp("blank.txt") + ": no text (the file is empty or every line is blank)"));
+    e = thrownError([&] { readCorpus(fixture("data/sst2.tsv"), "text"); });
+    QCOMPARE(e.second, QString::fromStdString(fixture("data/sst2.tsv") +
+                                              ":1: the header has no text column \"text\" (its columns are \"sentence\", \"label\")"));
+    e = thrownError([&] { readCorpus(tmp("missing.txt")); });
+    QCOMPARE(e.first, ErrorKind::Io);
+  }
+
+  void writeTsvRoundTrip() {
+    std::vector<Example> examples(3);
+    examples[0].text = "tab\there";
+    examples[0].pair = "new\nline";
+    examples[0].label = 1;
+    examples[1].text = "quotes \"stay\"";
+    examples[1].pair = "crlf\r\nend";
+    examples[1].label = 0;
+    examples[2].text = "café";
+    examples[2].pair = "second";
+    examples[2].label = 1;
+    const std::vector<std::string> labels = {"neg", "pos"};
+    const std::string path = tmp("augmented.tsv");
+    writeDatasetTsv(path, examples, labels, true);
+    DatasetSpec spec = specFor(path);
+    spec.pairColumn = "sentence2";
+    const auto d = readDataset(spec, labels);
+    QCOMPARE(texts(d), QStringList({"tab here", "quotes \"stay\"", QString::fromUtf8("café")}));
+    QCOMPARE(d.examples[0].pair, std::string("new line"));
+    QCOMPARE(d.examples[1].pair, std::string("crlf  end"));
+    QCOMPARE(labelIds(d), QList<qint64>({1, 0, 1}));
+    QCOMPARE(qt(d.labels), QStringList({"neg", "pos"}));
+
+    // Without pairs and without labels.
+    writeDatasetTsv(path, examples, {}, false);
+    std::ifstream in(path, std::ios::binary);
+    const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    QCOMPARE(written, std::string("sentence\ntab here\nquotes \"stay\"\ncafé\n"));
+
+    examples[2].label = 2;
+    const auto e = thrownError([&] { writeDatasetTsv(path, examples, labels, false); });
+    QCOMPARE(e.first, ErrorKind::InvalidArgument);
+    QCOMPARE(e.second, QString::fromStdString(path + ": example 2 has label 2, outside the 2 classes (neg, pos)"));
+    // The failed write left the earlier file in place.
+    QCOMPARE(readCorpus(path, "sentence").size(), size_t(3));
+  }
+
+  void labelCountsIgnoresUnlabeled() {
+    LabeledDataset d;
+    d.labels = {"a", "b", "c"};
+    d.examples.resize(5);
+    d.examples[0].label = 2;
+    d.examples[1].label = 2;
+    d.examples[2].label = 0;
+    d.examples[3].label = -1;
+    d.examples[4].label = 7;  // out of range: not counted
+    QCOMPARE(d.labelCounts(), std::vector<int64_t>({1, 0, 2}));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestDataset)
+#include "test_dataset.moc"
