@@ -123,6 +123,45 @@ class TestCli : public QObject {
     QVERIFY(r.out.contains(QRegularExpression(QStringLiteral("median \\d+\\.\\d+ ms .*\\(5 runs after 3 warm-up\\)"))));
   }
 
+  void runExperiment() {
+    QTemporaryDir tmp;
+    const QString dir = tmp.path();
+    {
+      // A tiny task in fixture tokens (labels need not be learnable for this test).
+      QFile f(dir + QStringLiteral("/train.tsv"));
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write("sentence\tlabel\n");
+      for (int i = 0; i < 24; ++i)
+        f.write(QStringLiteral("tok%1 tok%2 tok%3\t%4\n").arg(5 + i).arg(6 + i).arg(7 + i % 5)
+                    .arg(i % 3 == 0 ? QStringLiteral("negative") : i % 3 == 1 ? QStringLiteral("neutral") : QStringLiteral("positive")).toUtf8());
+    }
+    QFile::copy(dir + QStringLiteral("/train.tsv"), dir + QStringLiteral("/dev.tsv"));
+    QFile e(dir + QStringLiteral("/exp.json"));
+    QVERIFY(e.open(QIODevice::WriteOnly));
+    e.write(R"({"format": 1, "name": "cli", "threads": 1,
+      "task": {"train": "train.tsv", "dev": "dev.tsv", "max_length": 12},
+      "student": {"architecture": {"layers": 1, "hidden": 8, "heads": 2, "ffn": 16, "max_positions": 20}},
+      "stages": [{"kind": "distill", "optim": {"epochs": 2, "batch_size": 8}}]})");
+    e.close();
+    const QString out = dir + QStringLiteral("/run");
+    auto r = cli({QStringLiteral("run"), dir + QStringLiteral("/exp.json"), QStringLiteral("--teacher"), fixtureDir("bert/tiny"),
+                  QStringLiteral("--out"), out, QStringLiteral("--set"), QStringLiteral("stages.0.optim.epochs=3")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.startsWith(QStringLiteral("run directory: ") + out), qPrintable(r.out));
+    QVERIFY(r.out.contains(QRegularExpression(QStringLiteral("teacher\\s+\\d\\.\\d{4}\\s+7741"))));
+    QVERIFY(r.out.contains(QStringLiteral("compression ")));
+    QVERIFY(r.err.contains(QStringLiteral("stage 1/1: distill (9 steps)")));  // 3 epochs (--set) x 3 batches
+    for (const char* f : {"experiment.json", "metrics.jsonl", "summary.json", "student/config.json",
+                          "student/model.safetensors", "student/vocab.txt"})
+      QVERIFY2(QFile::exists(out + QLatin1Char('/') + QLatin1String(f)), f);
+
+    // Bad input: one line naming the path in the file and the reason, non-zero exit.
+    auto bad = cli({QStringLiteral("run"), dir + QStringLiteral("/exp.json"), QStringLiteral("--set"), QStringLiteral("stages.0.optim.epoch=1")});
+    QCOMPARE(bad.code, 1);
+    QVERIFY2(bad.err.contains(QStringLiteral("stages[0].optim.epoch: unknown key (did you mean epochs?)")), qPrintable(bad.err));
+    QCOMPARE(bad.err.count(QLatin1Char('\n')), 1);
+  }
+
   void errors_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<int>("code");
