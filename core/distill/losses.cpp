@@ -6,20 +6,14 @@
 #include <string>
 
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 
 namespace retort::distill {
 namespace {
 
 constexpr int64_t kIgnoreIndex = -100;
 
-std::string shapeText(c10::IntArrayRef shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (i > 0) s += ", ";
-    s += std::to_string(shape[i]);
-  }
-  return s + "]";
-}
+std::string shapeText(c10::IntArrayRef shape) { return util::shapeText(shape.vec()); }
 
 [[noreturn]] void shapeError(const std::string& message) { throw Error(ErrorKind::Shape, message); }
 

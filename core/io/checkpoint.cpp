@@ -11,24 +11,15 @@
 #include "core/io/safetensors_torch.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
+#include "core/util/text_format.h"
 
 namespace fs = std::filesystem;
 
 namespace retort::io {
 namespace {
 
-std::string shapeText(c10::IntArrayRef shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
-std::string listNames(const std::vector<std::string>& names, size_t max = 8) {
-  std::string s;
-  for (size_t i = 0; i < names.size() && i < max; ++i) s += (i ? ", " : "") + names[i];
-  if (names.size() > max) s += " and " + std::to_string(names.size() - max) + " more";
-  return s;
-}
+std::string shapeText(c10::IntArrayRef shape) { return util::shapeText(shape.vec()); }
+using util::listNames;
 
 bool startsWith(const std::string& s, const std::string& prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;

@@ -1,6 +1,7 @@
 #include "core/io/safetensors.h"
 
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 
 #include <nlohmann/json.hpp>
 
@@ -53,14 +54,7 @@ constexpr int kMaxJsonDepth = 16;
 
 std::string systemReason(int err) { return std::strerror(err); }
 
-std::string shapeText(const std::vector<int64_t>& shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (i > 0) text += ", ";
-    text += std::to_string(shape[i]);
-  }
-  return text + "]";
-}
+using util::shapeText;
 
 std::string supportedDTypes() {
   std::string text;

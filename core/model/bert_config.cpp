@@ -4,36 +4,20 @@
 
 #include "core/util/error.h"
 #include "core/util/files.h"
+#include "core/util/json_fields.h"
 
 namespace retort::model {
 namespace {
 
 using nlohmann::json;
 
+using util::badField;
+constexpr auto getInt = util::intField;
+constexpr auto getDouble = util::doubleField;
+constexpr auto getString = util::stringField;
+
 [[noreturn]] void bad(const std::string& source, const std::string& key, const std::string& why) {
-  throw Error(ErrorKind::Format, source + ": \"" + key + "\" " + why);
-}
-
-int64_t getInt(const json& j, const std::string& source, const char* key, int64_t fallback) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return fallback;
-  if (!it->is_number_integer()) bad(source, key, "must be an integer, found " + it->dump());
-  return it->get<int64_t>();
-}
-
-double getDouble(const json& j, const std::string& source, const char* key, double fallback) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return fallback;
-  if (!it->is_number()) bad(source, key, "must be a number, found " + it->dump());
-  return it->get<double>();
-}
-
-std::string getString(const json& j, const std::string& source, const char* key,
-                      const std::string& fallback) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return fallback;
-  if (!it->is_string()) bad(source, key, "must be a string, found " + it->dump());
-  return it->get<std::string>();
+  badField(source, key, why);
 }
 
 const std::set<std::string>& interpretedKeys() {

@@ -10,6 +10,8 @@
 #include "core/io/safetensors_torch.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
+#include "core/util/json_fields.h"
+#include "core/util/text_format.h"
 
 namespace fs = std::filesystem;
 
@@ -19,22 +21,10 @@ namespace {
 using nlohmann::json;
 
 [[noreturn]] void bad(const std::string& source, const std::string& key, const std::string& why) {
-  throw Error(ErrorKind::Format, source + ": \"" + key + "\" " + why);
+  util::badField(source, key, why);
 }
-
-int64_t getInt(const json& j, const std::string& source, const char* key, int64_t fallback) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return fallback;
-  if (!it->is_number_integer()) bad(source, key, "must be an integer, found " + it->dump());
-  return it->get<int64_t>();
-}
-
-double getDouble(const json& j, const std::string& source, const char* key, double fallback) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return fallback;
-  if (!it->is_number()) bad(source, key, "must be a number, found " + it->dump());
-  return it->get<double>();
-}
+constexpr auto getInt = util::intField;
+constexpr auto getDouble = util::doubleField;
 
 const std::set<std::string>& knownKeys() {
   static const std::set<std::string> keys = {"model_type",  "vocab_size", "embedding_dim",
@@ -44,18 +34,8 @@ const std::set<std::string>& knownKeys() {
   return keys;
 }
 
-std::string shapeText(c10::IntArrayRef shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
-std::string listNames(const std::vector<std::string>& names, size_t max = 8) {
-  std::string s;
-  for (size_t i = 0; i < names.size() && i < max; ++i) s += (i ? ", " : "") + names[i];
-  if (names.size() > max) s += " and " + std::to_string(names.size() - max) + " more";
-  return s;
-}
+std::string shapeText(c10::IntArrayRef shape) { return util::shapeText(shape.vec()); }
+using util::listNames;
 
 }  // namespace
 
