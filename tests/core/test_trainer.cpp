@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include "core/data/batching.h"
 #include "core/data/dataset.h"
@@ -221,6 +222,37 @@ class TestTrainer : public QObject {
     QCOMPARE(ck.config.numHiddenLayers, int64_t(1));
     auto summary = nlohmann::json::parse(std::ifstream(dir() + "/cancelled/summary.json"));
     QCOMPARE(summary["cancelled"].get<bool>(), true);
+  }
+
+  void pauseAndResume() {
+    const std::string student = R"({"kind": "bert", "architecture": {"layers": 1, "hidden": 16, "heads": 4, "ffn": 32, "max_positions": 20}})";
+    const std::string stages = R"([{"kind": "distill", "optim": {"epochs": 1, "batch_size": 40, "log_every": 1}}])";
+    auto e = distill::Experiment::fromJson(nlohmann::json::parse(experimentJson(dir(), student, stages)), "t.json", dir());
+    distill::RunControl control;
+    struct Pauser : Recorder {
+      std::thread resumer;
+      std::chrono::steady_clock::time_point pausedAt, resumedAt;
+      void onStep(const distill::StepMetrics& m) override {
+        Recorder::onStep(m);
+        if (steps.size() == 2) {
+          control->pause();
+          pausedAt = std::chrono::steady_clock::now();
+          resumer = std::thread([this] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            QVERIFY(control->paused());
+            control->resume();
+          });
+        }
+      }
+    } rec;
+    rec.control = &control;
+    distill::Trainer trainer(&control);
+    const auto started = std::chrono::steady_clock::now();
+    const auto s = trainer.run(e, rec, dir() + "/paused");
+    rec.resumer.join();
+    QVERIFY(!s.cancelled);
+    QCOMPARE(rec.steps.size(), size_t(10));  // 400 examples / 40: every step ran, none twice
+    QVERIFY(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(300));
   }
 
   void badInputIsReported() {

@@ -1,0 +1,50 @@
+// Accuracy, F1 and Matthews correlation against hand computations.
+
+#include <QtTest/QtTest>
+
+#include <cmath>
+
+#include "core/eval/classification.h"
+#include "core/eval/latency.h"
+#include "test_util.h"
+
+using retort::eval::scoreClassification;
+
+class TestClassification : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void binary() {
+    // gold:      1 1 1 0 0 0 0 1
+    // predicted: 1 0 1 0 1 0 0 1   -> tp 3, fn 1, fp 1, tn 3
+    const auto s = scoreClassification({1, 0, 1, 0, 1, 0, 0, 1}, {1, 1, 1, 0, 0, 0, 0, 1}, 2);
+    QVERIFY(s.binary);
+    QCOMPARE(s.examples, int64_t(8));
+    QCOMPARE(s.accuracy, 6.0 / 8.0);
+    QCOMPARE(s.f1, 2.0 * 3 / (2.0 * 3 + 1 + 1));
+    QVERIFY(std::abs(s.mcc - (3.0 * 3 - 1.0 * 1) / std::sqrt(4.0 * 4 * 4 * 4)) < 1e-12);
+  }
+
+  void degenerateAndMulticlass() {
+    const auto allNegative = scoreClassification({0, 0, 0}, {0, 0, 1}, 2);
+    QCOMPARE(allNegative.f1, 0.0);
+    QCOMPARE(allNegative.mcc, 0.0);  // undefined correlation reported as 0
+    const auto three = scoreClassification({0, 1, 2, 2}, {0, 1, 1, 2}, 3);
+    QVERIFY(!three.binary);
+    QCOMPARE(three.accuracy, 0.75);
+    QVERIFY(retort::test::thrownMessage([] { scoreClassification({0}, {0, 1}, 2); })
+                .contains(QStringLiteral("1 predictions for 2 gold labels")));
+  }
+
+  void latencySummary() {
+    const auto st = retort::eval::summarize({5.0, 1.0, 3.0, 2.0, 4.0, 10.0});
+    QCOMPARE(st.runs, 6);
+    QCOMPARE(st.minMs, 1.0);
+    QCOMPARE(st.medianMs, 3.5);
+    QCOMPARE(st.p90Ms, 10.0);
+    QCOMPARE(st.meanMs, 25.0 / 6.0);
+  }
+};
+
+QTEST_APPLESS_MAIN(TestClassification)
+#include "test_classification.moc"
