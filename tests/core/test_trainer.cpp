@@ -224,6 +224,47 @@ class TestTrainer : public QObject {
     QCOMPARE(summary["cancelled"].get<bool>(), true);
   }
 
+  void trainsItsOwnTeacher() {
+    // No teacher checkpoint: MLM pre-training on a corpus, fine-tuning on the task, then a
+    // DistilBERT-style student initialised from the trained teacher's layers.
+    {
+      std::ofstream corpus(dir() + "/corpus.txt");
+      std::mt19937_64 rng(5);
+      for (int i = 0; i < 64; ++i) {
+        for (int k = 0; k < 8; ++k) corpus << (k ? " tok" : "tok") << 5 + rng() % 45;
+        corpus << '\n';
+      }
+    }
+    nlohmann::json j = {
+        {"format", 1}, {"seed", 3}, {"threads", 1},
+        {"task", {{"train", dir() + "/train.tsv"}, {"dev", dir() + "/dev.tsv"}, {"max_length", 16}}},
+        {"tokenizer", {{"from", "wordpiece"}, {"path", test::fixture("bert/tiny/vocab.txt")}}},
+        {"teacher", {{"architecture", {{"layers", 2}, {"hidden", 16}, {"heads", 2}, {"ffn", 32}, {"max_positions", 20}}},
+                     {"mlm_pretraining", true}, {"mlm_corpus", dir() + "/corpus.txt"},
+                     {"pretraining", {{"epochs", 1}, {"batch_size", 16}, {"learning_rate", 1e-3}}},
+                     {"finetuning", {{"epochs", 2}, {"batch_size", 16}, {"learning_rate", 1e-3}}}}},
+        {"student", {{"architecture", {{"layers", 1}, {"hidden", 16}, {"heads", 2}, {"ffn", 32}, {"max_positions", 20}}},
+                     {"init", "teacher_layers"}}},
+        {"stages", {{{"kind", "distill"}, {"losses", {{"soft_targets", 1.0}, {"mlm", 0.5}, {"cosine", 1.0}}},
+                     {"optim", {{"epochs", 1}, {"batch_size", 16}, {"log_every", 5}}}}}}};
+    auto e = distill::Experiment::fromJson(j, "t.json", dir());
+    Recorder rec;
+    distill::Trainer trainer;
+    const auto s = trainer.run(e, rec, dir() + "/own-teacher");
+    QCOMPARE(rec.stages, (std::vector<std::string>{"teacher-pretraining", "teacher-finetuning", "distill"}));
+    auto teacher = io::loadCheckpoint(dir() + "/own-teacher/teacher");
+    QCOMPARE(teacher.config.numHiddenLayers, int64_t(2));
+    QVERIFY(teacher.model->heads().mlm);
+    QCOMPARE(teacher.tokenizer->vocabSize(), int64_t(50));
+    QVERIFY(s.teacher.accuracy >= 0.0 && s.student.accuracy >= 0.0);
+    const auto& last = rec.steps.back().losses;
+    QCOMPARE(last.size(), size_t(3));  // soft_targets, mlm, cosine
+    QVERIFY(last.count("mlm") && last.count("cosine") && last.count("soft_targets"));
+    // The student's MLM head exists because a stage uses the MLM loss.
+    auto student = io::loadCheckpoint(dir() + "/own-teacher/student");
+    QVERIFY(student.model->heads().mlm);
+  }
+
   void pauseAndResume() {
     const std::string student = R"({"kind": "bert", "architecture": {"layers": 1, "hidden": 16, "heads": 4, "ffn": 32, "max_positions": 20}})";
     const std::string stages = R"([{"kind": "distill", "optim": {"epochs": 1, "batch_size": 40, "log_every": 1}}])";
