@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/model/dropout.h"
 #include "core/util/error.h"
 
 namespace retort::model {
@@ -27,7 +28,7 @@ torch::nn::LayerNormOptions layerNormOptions(const BertConfig& c) {
 
 // ---- embeddings ---------------------------------------------------------------------------
 
-BertEmbeddingsImpl::BertEmbeddingsImpl(const BertConfig& c) {
+BertEmbeddingsImpl::BertEmbeddingsImpl(const BertConfig& c) : m_dropout(c.hiddenDropoutProb) {
   word_embeddings = register_module(
       "word_embeddings",
       torch::nn::Embedding(torch::nn::EmbeddingOptions(c.vocabSize, c.hiddenSize)));
@@ -36,7 +37,6 @@ BertEmbeddingsImpl::BertEmbeddingsImpl(const BertConfig& c) {
   token_type_embeddings = register_module(
       "token_type_embeddings", torch::nn::Embedding(c.typeVocabSize, c.hiddenSize));
   LayerNorm = register_module("LayerNorm", torch::nn::LayerNorm(layerNormOptions(c)));
-  dropout = register_module("dropout", torch::nn::Dropout(c.hiddenDropoutProb));
 }
 
 torch::Tensor BertEmbeddingsImpl::forward(const torch::Tensor& inputIds,
@@ -55,7 +55,7 @@ torch::Tensor BertEmbeddingsImpl::forward(const torch::Tensor& inputIds,
   else
     x = x + token_type_embeddings->weight[0];
   x = LayerNorm->forward(x);
-  return dropout->forward(x);
+  return fastDropout(x, m_dropout, is_training());
 }
 
 // ---- layer --------------------------------------------------------------------------------
@@ -66,15 +66,14 @@ BertSelfAttentionImpl::BertSelfAttentionImpl(const BertConfig& c) {
   value = register_module("value", torch::nn::Linear(c.hiddenSize, c.hiddenSize));
 }
 
-BertResidualOutputImpl::BertResidualOutputImpl(int64_t in, const BertConfig& c) {
+BertResidualOutputImpl::BertResidualOutputImpl(int64_t in, const BertConfig& c) : m_dropout(c.hiddenDropoutProb) {
   dense = register_module("dense", torch::nn::Linear(in, c.hiddenSize));
   LayerNorm = register_module("LayerNorm", torch::nn::LayerNorm(layerNormOptions(c)));
-  dropout = register_module("dropout", torch::nn::Dropout(c.hiddenDropoutProb));
 }
 
 torch::Tensor BertResidualOutputImpl::forward(const torch::Tensor& x,
                                               const torch::Tensor& residual) {
-  return LayerNorm->forward(dropout->forward(dense->forward(x)) + residual);
+  return LayerNorm->forward(fastDropout(dense->forward(x), m_dropout, is_training()) + residual);
 }
 
 BertAttentionImpl::BertAttentionImpl(const BertConfig& c) {
@@ -119,8 +118,7 @@ torch::Tensor BertLayerImpl::forward(const torch::Tensor& x, const torch::Tensor
   if (scoresOut) *scoresOut = scores;
   auto probs = torch::softmax(masked, -1);
   if (probsOut) *probsOut = probs;
-  if (is_training() && m_attentionDropout > 0.0)
-    probs = F::dropout(probs, F::DropoutFuncOptions().p(m_attentionDropout).training(true));
+  probs = fastDropout(probs, m_attentionDropout, is_training());
   auto context = torch::matmul(probs, v).transpose(1, 2).reshape({B, S, m_heads * m_headDim});
   auto attended = attention->output->forward(context, x);
   auto inner = activation(intermediate->dense->forward(attended), m_act);
@@ -209,7 +207,6 @@ BertModelImpl::BertModelImpl(const BertConfig& c, const BertHeads& heads)
     throw Error(ErrorKind::InvalidArgument, "a classifier head needs the pooler");
   bert = register_module("bert", BertBackbone(c, heads.pooler));
   if (heads.classifier) {
-    classifierDropout = register_module("classifier_dropout", torch::nn::Dropout(c.hiddenDropoutProb));
     classifier = register_module("classifier", torch::nn::Linear(c.hiddenSize, c.numLabels()));
   }
   if (heads.mlm) cls = register_module("cls", BertMlmHead(c));
@@ -220,7 +217,7 @@ BertOutputs BertModelImpl::forward(const BertInputs& in, const ForwardOptions& o
   ForwardOptions backboneOpt = opt;
   backboneOpt.pooled = opt.pooled || (opt.logits && classifier);
   BertOutputs out = bert->forward(in, backboneOpt);
-  if (opt.logits && classifier) out.logits = classifier->forward(classifierDropout->forward(out.pooled));
+  if (opt.logits && classifier) out.logits = classifier->forward(fastDropout(out.pooled, m_config.hiddenDropoutProb, is_training()));
   if (opt.mlmLogits && cls) {
     auto h = out.lastHidden;
     if (opt.mlmPositions.defined()) h = h.index({opt.mlmPositions.to(torch::kBool)});

@@ -8,7 +8,6 @@
 
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
-#include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
@@ -61,7 +60,9 @@ class BertEmbeddingsImpl : public torch::nn::Module {
   torch::nn::Embedding word_embeddings{nullptr}, position_embeddings{nullptr},
       token_type_embeddings{nullptr};
   torch::nn::LayerNorm LayerNorm{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+
+ private:
+  double m_dropout;
 };
 TORCH_MODULE(BertEmbeddings);
 
@@ -81,7 +82,9 @@ class BertResidualOutputImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& residual);
   torch::nn::Linear dense{nullptr};
   torch::nn::LayerNorm LayerNorm{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+
+ private:
+  double m_dropout;
 };
 TORCH_MODULE(BertResidualOutput);
 
@@ -199,7 +202,6 @@ class BertModelImpl : public torch::nn::Module {
   int64_t parameterCount() const;
 
   BertBackbone bert{nullptr};
-  torch::nn::Dropout classifierDropout{nullptr};
   torch::nn::Linear classifier{nullptr};
   BertMlmHead cls{nullptr};
 
