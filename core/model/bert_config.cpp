@@ -94,27 +94,8 @@ BertConfig BertConfig::fromJson(const json& j, const std::string& source) {
   c.padTokenId = getInt(j, source, "pad_token_id", c.padTokenId);
 
   // Classes: id2label wins; else num_labels; else BertConfig's default of 2.
-  if (auto it = j.find("id2label"); it != j.end() && !it->is_null()) {
-    if (!it->is_object() || it->empty()) bad(source, "id2label", "must be a non-empty object");
-    std::map<int64_t, std::string> byId;
-    for (auto& [k, v] : it->items()) {
-      int64_t id = -1;
-      try {
-        size_t used = 0;
-        id = std::stoll(k, &used);
-        if (used != k.size()) id = -1;
-      } catch (const std::exception&) {
-      }
-      if (id < 0) bad(source, "id2label." + k, "has a key that is not a class number");
-      if (!v.is_string()) bad(source, "id2label." + k, "must be a string");
-      byId[id] = v.get<std::string>();
-    }
-    c.labels.clear();
-    for (auto& [id, name] : byId) {
-      if (id != static_cast<int64_t>(c.labels.size()))
-        bad(source, "id2label", "must number the classes 0.." + std::to_string(byId.size() - 1));
-      c.labels.push_back(name);
-    }
+  if (auto labels = util::labelsField(j, source); !labels.empty()) {
+    c.labels = std::move(labels);
   } else if (j.contains("num_labels")) {
     const int64_t n = getInt(j, source, "num_labels", 2);
     if (n <= 0) bad(source, "num_labels", "must be positive");

@@ -1,5 +1,7 @@
 #include "core/util/json_fields.h"
 
+#include <map>
+
 #include "core/util/error.h"
 
 namespace retort::util {
@@ -28,6 +30,36 @@ std::string stringField(const nlohmann::json& j, const std::string& source, cons
   if (it == j.end() || it->is_null()) return fallback;
   if (!it->is_string()) badField(source, key, "must be a string, found " + it->dump());
   return it->get<std::string>();
+}
+
+}  // namespace retort::util
+
+namespace retort::util {
+
+std::vector<std::string> labelsField(const nlohmann::json& j, const std::string& source) {
+  auto it = j.find("id2label");
+  if (it == j.end() || it->is_null()) return {};
+  if (!it->is_object() || it->empty()) badField(source, "id2label", "must be a non-empty object");
+  std::map<int64_t, std::string> byId;
+  for (auto& [k, v] : it->items()) {
+    int64_t id = -1;
+    try {
+      size_t used = 0;
+      id = std::stoll(k, &used);
+      if (used != k.size()) id = -1;
+    } catch (const std::exception&) {
+    }
+    if (id < 0) badField(source, "id2label." + k, "has a key that is not a class number");
+    if (!v.is_string()) badField(source, "id2label." + k, "must be a string");
+    byId[id] = v.get<std::string>();
+  }
+  std::vector<std::string> labels;
+  for (auto& [id, name] : byId) {
+    if (id != static_cast<int64_t>(labels.size()))
+      badField(source, "id2label", "must number the classes 0.." + std::to_string(byId.size() - 1));
+    labels.push_back(name);
+  }
+  return labels;
 }
 
 }  // namespace retort::util
