@@ -291,8 +291,9 @@ void readOptim(const Failer& f, const json* v, const std::string& path, OptimSpe
 
 void readTeacher(const Failer& f, const json* v, TeacherSpec& t) {
   Obj o(f, v, "teacher", {"checkpoint", "architecture", "mlm_pretraining", "mlm_corpus", "mlm_probability",
-                          "pretraining", "finetuning"});
+                          "pretraining", "finetuning", "finetune"});
   o.text("checkpoint", t.checkpoint);
+  o.choice("finetune", t.finetune, {"auto", "always", "never"});
   readShape(f, o.find("architecture"), o.at("architecture"), t.architecture);
   o.flag("mlm_pretraining", t.mlmPretraining);
   o.text("mlm_corpus", t.mlmCorpus);
@@ -373,6 +374,32 @@ void readLosses(const Failer& f, const json* v, const std::string& path, const s
   if (total == 0) f.fail(path, "every loss weight is 0 (nothing to learn)");
 }
 
+void readAugment(const Failer& f, const json* v, const std::string& path, AugmentSpec& a) {
+  if (!v || v->is_null()) return;
+  Obj o(f, v, path, {"method", "probability", "candidates", "copies", "glove", "mask_every", "mask_probability",
+                     "replace_probability", "ngram_probability", "max_ngram", "passes", "write"});
+  if (!o.find("method")) o.fail("method", "required (tinybert or tang)");
+  o.choice("method", a.method, {"tinybert", "tang"});
+  const bool tiny = a.method == "tinybert";
+  for (const char* key : {"probability", "candidates", "copies", "glove", "mask_every"})
+    if (!tiny && o.find(key)) o.fail(key, "only used when method is \"tinybert\"");
+  for (const char* key : {"mask_probability", "replace_probability", "ngram_probability", "max_ngram", "passes"})
+    if (tiny && o.find(key)) o.fail(key, "only used when method is \"tang\"");
+  o.real("probability", a.probability, Range::Probability);
+  o.integer("candidates", a.candidates, 1);
+  o.integer("copies", a.copies, 0);
+  o.text("glove", a.glove);
+  o.integer("mask_every", a.maskEvery, 0);
+  o.real("mask_probability", a.maskProbability, Range::Probability);
+  o.real("replace_probability", a.replaceProbability, Range::Probability);
+  o.real("ngram_probability", a.ngramProbability, Range::Probability);
+  o.integer("max_ngram", a.maxNgram, 1);
+  o.integer("passes", a.passes, 0);
+  o.flag("write", a.write);
+  if (a.maskProbability + a.replaceProbability > 1)
+    o.fail("replace_probability", "mask_probability + replace_probability must not exceed 1");
+}
+
 void readStage(const Failer& f, const json& v, const std::string& path, StageSpec& s) {
   if (v.is_null()) f.fail(path, "must be an object, found null");
   Obj o(f, &v, path, {"name", "kind", "data", "corpus", "losses", "optim", "augment"});
@@ -383,12 +410,7 @@ void readStage(const Failer& f, const json& v, const std::string& path, StageSpe
   o.text("corpus", s.corpus);
   readLosses(f, o.find("losses"), o.at("losses"), s.kind, s.losses);
   readOptim(f, o.find("optim"), o.at("optim"), s.optim);
-  const auto augment = v.find("augment");
-  if (augment != v.end()) {
-    if (!augment->is_null() && !augment->is_object())
-      o.fail("augment", "must be an object or null, found " + shown(*augment));
-    s.augment = *augment;
-  }
+  readAugment(f, o.find("augment"), o.at("augment"), s.augment);
 }
 
 /// Default names ("<kind>", or "<kind>-<n>" for a repeated kind), then distinct names.
@@ -436,6 +458,8 @@ void checkConsistency(const Failer& f, Experiment& e) {
     }
     if (s.data == "train" && e.task.train.empty())
       f.fail("task.train", "required by " + path + " (data \"train\")");
+    if (!s.augment.method.empty() && s.data != "train")
+      f.fail(path + ".augment", "augments the task's training data; the stage reads data \"" + s.data + "\"");
   }
   if (e.student.kind != "bilstm") return;
   for (size_t i = 0; i < e.stages.size(); ++i) {
@@ -529,7 +553,10 @@ Experiment Experiment::fromJson(const json& document, const std::string& source,
   for (std::string* p : {&e.task.train, &e.task.dev, &e.task.test, &e.tokenizer.path, &e.tokenizer.trainCorpus,
                          &e.teacher.checkpoint, &e.teacher.mlmCorpus, &e.student.checkpoint, &e.outputDir})
     *p = resolve(e.baseDir, *p);
-  for (auto& s : e.stages) s.corpus = resolve(e.baseDir, s.corpus);
+  for (auto& s : e.stages) {
+    s.corpus = resolve(e.baseDir, s.corpus);
+    s.augment.glove = resolve(e.baseDir, s.augment.glove);
+  }
 
   checkConsistency(f, e);
   return e;

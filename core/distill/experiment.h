@@ -7,8 +7,8 @@
 //
 // Reading rules (Experiment::fromJson):
 // - Keys are snake_case; every key is optional except "format", which must be 1. A JSON
-//   null counts as an absent key (so "pair_column": null means "no pair column"), except
-//   for a stage's "augment", which is kept verbatim (null = no augmentation).
+//   null counts as an absent key (so "pair_column": null means "no pair column"; a stage's
+//   "augment": null means no augmentation).
 // - Unknown keys are an error naming the path and, when a known key is within a few edits,
 //   suggesting it: "exp.json: stages[0].optim.learnig_rate: unknown key (did you mean
 //   learning_rate?)". Wrong types and values name the path and the reason:
@@ -104,6 +104,9 @@ struct TeacherSpec {
   double mlmProbability = 0.15;
   OptimSpec pretraining;            ///< teacher.pretraining.*
   OptimSpec finetuning;             ///< teacher.finetuning.*
+  /// With a checkpoint: auto (fine-tune on the task when the checkpoint has no classifier
+  /// or its classes differ from the task's), always, or never.
+  std::string finetune = "auto";
 };
 
 struct StudentSpec {
@@ -152,6 +155,24 @@ struct LossSpec {
   double mlmProbability = 0.15;
 };
 
+/// A stage's data augmentation ("augment": {...}); method empty = none.
+struct AugmentSpec {
+  std::string method;               ///< tinybert | tang
+  // TinyBERT
+  double probability = 0.4;         ///< p
+  int64_t candidates = 15;          ///< M
+  int64_t copies = 20;              ///< N
+  std::string glove;                ///< optional GloVe text file for words of several pieces
+  int64_t maskEvery = 0;            ///< 0 = one masked word per MLM pass; k = every k-th word together
+  // Tang et al.
+  double maskProbability = 0.1;
+  double replaceProbability = 0.1;
+  double ngramProbability = 0.25;
+  int64_t maxNgram = 5;
+  int64_t passes = 20;
+  bool write = true;                ///< write the augmented set to <run>/augmented/<stage>.tsv
+};
+
 struct StageSpec {
   std::string name;
   /// general (unlabeled corpus; attention+hidden+embedding), intermediate, prediction,
@@ -161,7 +182,7 @@ struct StageSpec {
   std::string corpus;               ///< data corpus: unlabeled text, one example per line
   LossSpec losses;
   OptimSpec optim;
-  nlohmann::json augment;           ///< augmentation options (issue 4); null = none
+  AugmentSpec augment;              ///< data augmentation of the stage's training data
 };
 
 struct ObserverSpec {
@@ -213,6 +234,7 @@ bool operator==(const StudentSpec& a, const StudentSpec& b);
 bool operator==(const LayerPairSpec& a, const LayerPairSpec& b);
 bool operator==(const MappingSpec& a, const MappingSpec& b);
 bool operator==(const LossSpec& a, const LossSpec& b);
+bool operator==(const AugmentSpec& a, const AugmentSpec& b);
 bool operator==(const StageSpec& a, const StageSpec& b);
 bool operator==(const ObserverSpec& a, const ObserverSpec& b);
 bool operator==(const Experiment& a, const Experiment& b);

@@ -84,6 +84,25 @@ const char* typeName(const json& v) {
 
 }  // namespace
 
+json augmentJson(const AugmentSpec& a) {
+  if (a.method.empty()) return nullptr;
+  json j = {{"method", a.method}, {"write", a.write}};
+  if (a.method == "tinybert") {
+    j.update({{"probability", a.probability},
+              {"candidates", a.candidates},
+              {"copies", a.copies},
+              {"glove", a.glove},
+              {"mask_every", a.maskEvery}});
+  } else {
+    j.update({{"mask_probability", a.maskProbability},
+              {"replace_probability", a.replaceProbability},
+              {"ngram_probability", a.ngramProbability},
+              {"max_ngram", a.maxNgram},
+              {"passes", a.passes}});
+  }
+  return j;
+}
+
 json Experiment::toJson() const {
   json stagesJson = json::array();
   for (const auto& s : stages)
@@ -93,7 +112,7 @@ json Experiment::toJson() const {
                           {"corpus", s.corpus},
                           {"losses", lossesJson(s.losses)},
                           {"optim", optimJson(s.optim)},
-                          {"augment", s.augment}});
+                          {"augment", augmentJson(s.augment)}});
   json pairs = json::array();
   for (const auto& p : mapping.pairs)
     pairs.push_back({{"student", p.student},
@@ -245,9 +264,9 @@ bool operator==(const OptimSpec& a, const OptimSpec& b) {
 
 bool operator==(const TeacherSpec& a, const TeacherSpec& b) {
   return std::tie(a.checkpoint, a.architecture, a.mlmPretraining, a.mlmCorpus, a.mlmProbability, a.pretraining,
-                  a.finetuning) ==
+                  a.finetuning, a.finetune) ==
          std::tie(b.checkpoint, b.architecture, b.mlmPretraining, b.mlmCorpus, b.mlmProbability, b.pretraining,
-                  b.finetuning);
+                  b.finetuning, b.finetune);
 }
 
 bool operator==(const StudentSpec& a, const StudentSpec& b) {
@@ -272,6 +291,13 @@ bool operator==(const LossSpec& a, const LossSpec& b) {
                   a.hidden, a.embedding, a.mlmProbability) ==
          std::tie(b.softTargets, b.temperature, b.softKind, b.hardLabels, b.logitMse, b.cosine, b.mlm, b.attention,
                   b.hidden, b.embedding, b.mlmProbability);
+}
+
+bool operator==(const AugmentSpec& a, const AugmentSpec& b) {
+  return std::tie(a.method, a.probability, a.candidates, a.copies, a.glove, a.maskEvery, a.maskProbability,
+                  a.replaceProbability, a.ngramProbability, a.maxNgram, a.passes, a.write) ==
+         std::tie(b.method, b.probability, b.candidates, b.copies, b.glove, b.maskEvery, b.maskProbability,
+                  b.replaceProbability, b.ngramProbability, b.maxNgram, b.passes, b.write);
 }
 
 bool operator==(const StageSpec& a, const StageSpec& b) {

@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <deque>
 #include <filesystem>
 
+#include "core/augment/augment.h"
 #include "core/data/dataset.h"
 #include "core/distill/run_directory.h"
 #include "core/distill/student.h"
@@ -17,6 +20,7 @@
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "core/util/runtime.h"
+#include "core/util/text_format.h"
 
 namespace fs = std::filesystem;
 
@@ -129,12 +133,18 @@ RunSummary Trainer::run(const Experiment& e, Observer& userObserver, const std::
   auto tokenizer = makeTokenizer(e, teacherCk ? &*teacherCk : nullptr, runDir, observer);
   const auto specials = tokenizer->specialTokens();
 
-  std::vector<std::string> known = e.task.labels;
-  if (known.empty() && teacherCk && teacherCk->model->heads().classifier && !genericLabels(teacherCk->config.labels))
-    known = teacherCk->config.labels;
   if (e.task.train.empty()) throw Error(ErrorKind::InvalidArgument, "task.train is empty");
   observer.onMessage("reading " + e.task.train);
-  auto train = data::readDataset(datasetSpec(e.task, e.task.train), known);
+  auto train = data::readDataset(datasetSpec(e.task, e.task.train), e.task.labels);
+  if (e.task.labels.empty() && teacherCk && teacherCk->model->heads().classifier &&
+      !genericLabels(teacherCk->config.labels)) {
+    // The teacher's class order wins when it knows the same classes.
+    auto a = train.labels, b = teacherCk->config.labels;
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    if (a == b && train.labels != teacherCk->config.labels)
+      train = data::readDataset(datasetSpec(e.task, e.task.train), teacherCk->config.labels);
+  }
   std::optional<data::LabeledDataset> dev;
   if (!e.task.dev.empty()) dev = data::readDataset(datasetSpec(e.task, e.task.dev), train.labels);
   const auto& labels = train.labels;
@@ -178,12 +188,47 @@ RunSummary Trainer::run(const Experiment& e, Observer& userObserver, const std::
   std::optional<StudentModel> teacherAsStudent;
   if (teacherCk) {
     teacher = teacherCk->model;
-    if (!teacher->heads().classifier)
-      throw Error(ErrorKind::Format, e.teacher.checkpoint + ": the teacher has no classifier head (classifier.weight)");
-    if (teacher->config().numLabels() != static_cast<int64_t>(labels.size()))
-      throw Error(ErrorKind::Shape, e.teacher.checkpoint + ": the teacher has " +
-                                        std::to_string(teacher->config().numLabels()) + " classes, the task " +
-                                        std::to_string(labels.size()));
+    const bool hasClassifier = teacher->heads().classifier;
+    const bool sameCount = hasClassifier && teacher->config().numLabels() == static_cast<int64_t>(labels.size());
+    const bool fits = sameCount && (genericLabels(teacher->config().labels) || teacher->config().labels == labels);
+    if (e.teacher.finetune == "always" || (e.teacher.finetune == "auto" && !fits)) {
+      // A pre-trained (or differently fine-tuned) checkpoint: a fresh classifier for the
+      // task's classes on the checkpoint's backbone, then fine-tuning.
+      observer.onMessage(e.teacher.checkpoint + ": fine-tuning the teacher on the task (" +
+                         (hasClassifier ? std::string("its classifier has other classes") : std::string("no classifier")) +
+                         (e.teacher.finetune == "always" ? ", teacher.finetune is always)" : ")"));
+      model::BertConfig config = teacherCk->config;
+      config.labels = labels;
+      model::BertModel tuned(config, model::BertHeads{true, true, teacher->heads().mlm});
+      {
+        torch::NoGradGuard noGrad;
+        auto source = teacher->named_parameters();
+        for (auto& p : tuned->named_parameters()) {
+          if (p.key().rfind("classifier.", 0) == 0) continue;
+          if (const auto* from = source.find(p.key())) p.value().copy_(*from);
+        }
+      }
+      teacher = tuned;
+      trainedTeacher = true;
+      teacherAsStudent.emplace(teacher);
+      auto c = basePhase("teacher-finetuning");
+      c.optim = e.teacher.finetuning;
+      c.losses = LossSpec{};
+      c.losses.hardLabels = 1.0;
+      c.train = &trainEnc;
+      c.dev = devPtr;
+      c.student = &*teacherAsStudent;
+      c.modelName = "teacher";
+      phases.push_back(c);
+    } else if (!hasClassifier) {
+      throw Error(ErrorKind::Format, e.teacher.checkpoint +
+                                         ": the teacher has no classifier head (classifier.weight) and "
+                                         "teacher.finetune is never");
+    } else if (!fits) {
+      throw Error(ErrorKind::Shape, e.teacher.checkpoint + ": the teacher's classes (" +
+                                        util::listNames(teacher->config().labels) + ") are not the task's (" +
+                                        util::listNames(labels) + ") and teacher.finetune is never");
+    }
   } else {
     model::BertHeads heads;
     heads.mlm = e.teacher.mlmPretraining;
@@ -268,10 +313,10 @@ RunSummary Trainer::run(const Experiment& e, Observer& userObserver, const std::
   }
 
   // Stages.
+  std::map<size_t, size_t> augmentedStage;  // phase index -> stage index, for stages that augment
   for (size_t i = 0; i < e.stages.size(); ++i) {
     const auto& s = e.stages[i];
-    if (!s.augment.is_null())
-      throw Error(ErrorKind::Unsupported, "stages[" + std::to_string(i) + "].augment: data augmentation is not available in this version");
+    if (!s.augment.method.empty()) augmentedStage[phases.size()] = i;
     auto c = basePhase(s.name);
     c.optim = s.optim;
     c.losses = s.losses;
@@ -302,12 +347,100 @@ RunSummary Trainer::run(const Experiment& e, Observer& userObserver, const std::
     probe.tokens = enc.tokens;
   }
 
-  int64_t totalSteps = 0;
-  for (auto& c : phases) totalSteps += phaseSteps(c.optim, c.train->examples.size());
+  // Steps: an augmented stage is planned with its expected size until it is made.
+  auto plannedExamples = [&](size_t i) -> size_t {
+    const size_t n = phases[i].train->examples.size();
+    auto it = augmentedStage.find(i);
+    if (it == augmentedStage.end()) return n;
+    const auto& a = e.stages[it->second].augment;
+    return n * static_cast<size_t>(1 + (a.method == "tinybert" ? a.copies : a.passes));
+  };
+  auto countSteps = [&] {
+    int64_t total = 0;
+    for (size_t i = 0; i < phases.size(); ++i) total += phaseSteps(phases[i].optim, plannedExamples(i));
+    return total;
+  };
+  int64_t totalSteps = countSteps();
+  std::deque<data::EncodedDataset> augmentedSets;
+  std::map<std::string, const data::EncodedDataset*> augmentedBySpec;  // stages with the same options share one set
+  std::optional<augment::GloveVectors> glove;
+  std::string glovePath;
+  auto augmentFor = [&](const StageSpec& s, size_t stageIndex) -> const data::EncodedDataset* {
+    const std::string key = e.toJson().at("stages").at(stageIndex).at("augment").dump();
+    if (auto it = augmentedBySpec.find(key); it != augmentedBySpec.end()) return it->second;
+    const auto& a = s.augment;
+    const uint64_t seed = e.seed + 1000003ULL * (stageIndex + 1);
+    augment::AugmentStats stats;
+    data::LabeledDataset made;
+    const auto t0 = std::chrono::steady_clock::now();
+    if (a.method == "tinybert") {
+      if (!a.glove.empty() && glovePath != a.glove) {
+        observer.onMessage("reading word vectors " + a.glove);
+        glove = augment::GloveVectors::load(a.glove);
+        glovePath = a.glove;
+      }
+      augment::TinyBertOptions o;
+      o.probability = a.probability;
+      o.candidates = a.candidates;
+      o.copies = a.copies;
+      o.maskEvery = a.maskEvery;
+      o.maxLength = e.task.maxLength;
+      augment::TeacherCandidates source(teacher, *tokenizer, a.glove.empty() ? nullptr : &*glove, o);
+      observer.onMessage(s.name + ": augmenting " + std::to_string(train.examples.size()) +
+                         " examples (TinyBERT: p " + std::to_string(a.probability) + ", " +
+                         std::to_string(a.copies) + " copies, candidates from " +
+                         (source.usesMlm() ? "the teacher's MLM head and " : "") +
+                         (a.glove.empty() ? "its word embeddings)" : "GloVe vectors)"));
+      int64_t lastTenth = 0;
+      made = augment::augmentTinyBert(train, source, o, seed, &stats, [&](int64_t done, int64_t total) {
+        const int64_t tenth = done * 10 / std::max<int64_t>(1, total);
+        if (tenth > lastTenth && tenth < 10) observer.onMessage(s.name + ": augmented " + std::to_string(done) + " of " + std::to_string(total) + " examples");
+        lastTenth = tenth;
+        if (m_control) m_control->checkpoint();
+      });
+    } else {
+      augment::TangOptions o;
+      o.maskProbability = a.maskProbability;
+      o.replaceProbability = a.replaceProbability;
+      o.ngramProbability = a.ngramProbability;
+      o.maxNgram = a.maxNgram;
+      o.passes = a.passes;
+      const std::string maskText = specials.mask >= 0 ? tokenizer->idToToken(specials.mask) : std::string("[MASK]");
+      made = augment::augmentTang(train, maskText, o, seed, &stats);
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    char line[256];
+    std::snprintf(line, sizeof line, "%s: %lld examples + %lld augmented; %.1f%% of %lld candidate words replaced (%.1f s)",
+                  s.name.c_str(), static_cast<long long>(stats.originals), static_cast<long long>(stats.added),
+                  stats.wordsConsidered ? 100.0 * static_cast<double>(stats.wordsReplaced) / static_cast<double>(stats.wordsConsidered) : 0.0,
+                  static_cast<long long>(stats.wordsConsidered), seconds);
+    observer.onMessage(line);
+    if (a.write) {
+      fs::create_directories(fs::path(runDir) / "augmented");
+      const std::string path = (fs::path(runDir) / "augmented" / (s.name + ".tsv")).string();
+      data::writeDatasetTsv(path, made.examples, made.labels, !e.task.pairColumn.empty());
+      observer.onMessage(s.name + ": augmented data written to " + path);
+    }
+    augmentedSets.push_back(data::encodeDataset(made, *tokenizer, e.task.maxLength));
+    augmentedSets.back().numLabels = trainEnc.numLabels;
+    return augmentedBySpec[key] = &augmentedSets.back();
+  };
+
   bool cancelled = false;
   bool initialised = sp.init != "teacher_layers";
   for (size_t i = 0; i < phases.size() && !cancelled; ++i) {
     auto& c = phases[i];
+    if (auto it = augmentedStage.find(i); it != augmentedStage.end()) {
+      // The teacher is final here (it may have been trained by the phases before).
+      teacher->eval();
+      c.train = augmentFor(e.stages[it->second], it->second);
+      augmentedStage.erase(it);
+      totalSteps = countSteps();
+      if (m_control && m_control->cancelled()) {
+        cancelled = true;
+        break;
+      }
+    }
     if (!initialised && c.student == &*student) {
       // DistilBERT's initialisation, once the teacher is final (it may have been trained above).
       const int64_t studentLayers = student->bert()->config().numHiddenLayers;

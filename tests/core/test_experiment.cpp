@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -114,7 +115,9 @@ class TestExperiment : public QObject {
     QCOMPARE(q(s.kind), QStringLiteral("distill"));
     QCOMPARE(q(s.data), QStringLiteral("train"));
     QVERIFY(s.corpus.empty());
-    QVERIFY(s.augment.is_null());
+    QVERIFY(s.augment.method.empty());
+    QVERIFY(e.toJson().at("stages").at(0).at("augment").is_null());
+    QCOMPARE(q(e.teacher.finetune), QStringLiteral("auto"));
     LossSpec distill;
     distill.softTargets = 1.0;
     distill.temperature = 2.0;
@@ -274,7 +277,7 @@ class TestExperiment : public QObject {
         "seed": 18446744073709551615, "student": {"init": "teacher_layers", "teacher_layers": [0, 2, 4, 7, 9, 11]},
         "mapping": {"kind": "explicit", "pairs": [{"student": 0, "teacher": 0}, {"student": 2, "teacher": 6,
         "weight": 0.5, "hidden": false}]},
-        "stages": [{"kind": "distill", "augment": {"p": 0.4, "n": 20, "nested": {"x": [1, "y"]}}, "losses":
+        "stages": [{"kind": "distill", "augment": {"method": "tang", "passes": 7, "max_ngram": 3}, "losses":
         {"soft_targets": 0.3333333333333333, "temperature": 1.7, "mlm": 2}}]})";
   }
 
@@ -299,12 +302,22 @@ class TestExperiment : public QObject {
   void roundTripDetails() {
     const Experiment x = parse(R"({"format": 1, "task": {"train": "t.tsv"}, "seed": 18446744073709551615,
         "mapping": {"kind": "explicit", "pairs": [{"student": 0, "teacher": 0}, {"student": 2, "teacher": 6}]},
-        "stages": [{"augment": {"p": 0.4}}]})");
+        "stages": [{"augment": {"method": "tinybert", "probability": 0.3, "copies": 4, "glove": "g.txt"}}]})");
     QCOMPARE(x.seed, UINT64_MAX);
     QVERIFY(!x.mapping.pairs[0].attention);  // layer 0 has no attention
     QVERIFY(x.mapping.pairs[1].attention);
-    QCOMPARE(q(x.stages[0].augment.dump()), QStringLiteral(R"({"p":0.4})"));
-    QCOMPARE(q(x.toJson().at("stages").at(0).at("augment").dump()), QStringLiteral(R"({"p":0.4})"));
+    const auto& a = x.stages[0].augment;
+    QCOMPARE(q(a.method), QStringLiteral("tinybert"));
+    QCOMPARE(a.probability, 0.3);
+    QCOMPARE(a.copies, int64_t(4));
+    QCOMPARE(a.candidates, int64_t(15));
+    QCOMPARE(a.maskEvery, int64_t(0));
+    QVERIFY(a.write);
+    QVERIFY(QString::fromStdString(a.glove).endsWith(QStringLiteral("/g.txt")));
+    QVERIFY(QDir::isAbsolutePath(QString::fromStdString(a.glove)));
+    const json aj = x.toJson().at("stages").at(0).at("augment");
+    QCOMPARE(aj.size(), size_t(7));  // method, write and the five TinyBERT keys
+    QCOMPARE(aj.at("probability").get<double>(), 0.3);
   }
 
   void errors_data() {
@@ -366,7 +379,17 @@ class TestExperiment : public QObject {
     row("heads", R"({"format": 1, )" + t + R"(, "student": {"architecture": {"hidden": 250, "heads": 4}}})",
         "exp.json: student.architecture.hidden: must be a multiple of heads (4), found 250");
     row("augment type", R"({"format": 1, )" + t + R"(, "stages": [{"augment": 3}]})",
-        "exp.json: stages[0].augment: must be an object or null, found 3");
+        "exp.json: stages[0].augment: must be an object, found 3");
+    row("augment method", R"({"format": 1, )" + t + R"(, "stages": [{"augment": {"copies": 3}}]})",
+        "exp.json: stages[0].augment.method: required (tinybert or tang)");
+    row("augment key of the other method", R"({"format": 1, )" + t + R"(, "stages": [{"augment":
+        {"method": "tang", "copies": 3}}]})",
+        "exp.json: stages[0].augment.copies: only used when method is \"tinybert\"");
+    row("augment probability", R"({"format": 1, )" + t + R"(, "stages": [{"augment":
+        {"method": "tinybert", "probability": 1.5}}]})",
+        "exp.json: stages[0].augment.probability: must be in [0, 1), found 1.5");
+    row("teacher finetune", R"({"format": 1, )" + t + R"(, "teacher": {"finetune": "sometimes"}})",
+        "exp.json: teacher.finetune: must be one of auto, always, never; found \"sometimes\"");
     row("bilstm + attention", R"({"format": 1, )" + t + R"(, "student": {"kind": "bilstm"},
         "stages": [{"losses": {"hard_labels": 1}}, {"losses": {"soft_targets": 1, "attention": 1}}]})",
         "exp.json: stages[1].losses.attention: a BiLSTM student has no attention to match");
@@ -473,7 +496,7 @@ class TestExperiment : public QObject {
     QTest::newRow("bool") << "tokenizer.lower_case=false" << "/tokenizer/lower_case" << "false";
     QTest::newRow("null") << "task.pair_column=null" << "/task/pair_column" << "null";
     QTest::newRow("array") << "task.labels=[\"neg\",\"pos\"]" << "/task/labels" << R"(["neg","pos"])";
-    QTest::newRow("object") << "stages.0.augment={\"p\": 0.1}" << "/stages/0/augment" << R"({"p":0.1})";
+    QTest::newRow("object") << "stages.0.augment={\"method\": \"tang\"}" << "/stages/0/augment" << R"({"method":"tang"})";
     QTest::newRow("new section") << "output.dir=runs/x" << "/output/dir" << "\"runs/x\"";
     QTest::newRow("replace a stage") << "stages.1={\"kind\":\"finetune\"}" << "/stages/1" << R"({"kind":"finetune"})";
   }
