@@ -138,4 +138,20 @@ int runInspect(const ArgList& argList) {
   return 0;
 }
 
+int runConvert(const ArgList& argList) {
+  Args args(argList, {"model", "out", "dtype"}, {});
+  const std::string in = args.require("model"), out = args.require("out");
+  const std::string name = args.get("dtype").value_or("f16");
+  torch::ScalarType dtype = torch::kHalf;
+  if (name == "f32") dtype = torch::kFloat;
+  else if (name == "bf16") dtype = torch::kBFloat16;
+  else if (name != "f16") throw Error(ErrorKind::InvalidArgument, "--dtype: \"" + name + "\" (f32, f16 or bf16)");
+  auto ck = io::loadCheckpoint(in);
+  io::saveCheckpoint(out, ck.model, ck.tokenizer.get(), dtype);
+  std::uintmax_t bytes = std::filesystem::file_size(std::filesystem::path(out) / "model.safetensors");
+  std::printf("wrote %s: %lld parameters, model.safetensors %.2f MB (%s)\n", out.c_str(),
+              static_cast<long long>(ck.model->parameterCount()), static_cast<double>(bytes) / 1e6, name.c_str());
+  return 0;
+}
+
 }  // namespace retort::cli

@@ -13,6 +13,7 @@
 #include "app/cli/commands.h"
 #include "core/distill/trainer.h"
 #include "core/util/error.h"
+#include "core/util/resources.h"
 #include "core/util/files.h"
 
 namespace fs = std::filesystem;
@@ -94,14 +95,21 @@ std::string absolute(const std::string& path) { return fs::absolute(path).lexica
 int runRun(const ArgList& argList) {
   Args args(argList, {"out", "train", "dev", "teacher", "set"}, {});
   if (args.positionals().size() != 1)
-    throw Error(ErrorKind::InvalidArgument, "give one experiment file: retort-cli run EXPERIMENT.json");
-  const std::string path = args.positionals().front();
+    throw Error(ErrorKind::InvalidArgument,
+                "give one experiment file or preset: retort-cli run EXPERIMENT.json | PRESET");
+  const std::string path = util::experimentPath(args.positionals().front());
   nlohmann::json doc = distill::Experiment::readDocument(path);  // errors with line and column
   auto setPath = [&](const char* key, const std::string& value) {
     distill::applyOverride(doc, std::string(key) + "=" + nlohmann::json(absolute(value)).dump());
   };
   if (auto v = args.get("train")) setPath("task.train", *v);
-  if (auto v = args.get("dev")) setPath("task.dev", *v);
+  if (auto v = args.get("dev")) {
+    setPath("task.dev", *v);
+  } else if (args.get("train")) {
+    // The file's dev (and test) sets belong to its own task, not to the one given by --train.
+    distill::applyOverride(doc, "task.dev=\"\"");
+  }
+  if (args.get("train")) distill::applyOverride(doc, "task.test=\"\"");
   if (auto v = args.get("teacher")) setPath("teacher.checkpoint", *v);
   for (const auto& s : args.all("set")) distill::applyOverride(doc, s);
   const std::string baseDir = fs::absolute(path).parent_path().string();

@@ -22,9 +22,16 @@ const char* kUsage =
     "  inspect                run a checkpoint on one input, print tokens and logits\n"
     "                           --model DIR (--text T [--text-pair T] | --ids 101,2023,102)\n"
     "                           [--max-length N] [--out FILE.safetensors]\n"
-    "  run EXPERIMENT.json    a distillation run; writes a run directory\n"
+    "  convert                rewrite a checkpoint, e.g. as float16\n"
+    "                           --model DIR --out DIR [--dtype f32|f16|bf16]\n"
+    "  run EXPERIMENT|PRESET  a distillation run; writes a run directory. PRESET: a name\n"
+    "                           of resources/presets (demo, quickstart, kd-logits,\n"
+    "                           distilbert, tinybert, bilstm)\n"
     "                           [--out DIR] [--train FILE] [--dev FILE] [--teacher DIR]\n"
     "                           [--set key.path=value ...]\n"
+    "  report RUN_DIR...      the runs' teacher/student table (accuracy, retention, size,\n"
+    "                           latency at batch 1 and 32, speedup, compression)\n"
+    "                           [--markdown]\n"
     "  bench forward          median latency of a forward pass\n"
     "                           (--model DIR | --config FILE) [--batch B] [--seq S]\n"
     "                           [--threads N] [--runs N]\n"
@@ -56,6 +63,8 @@ int main(int argc, char** argv) {
     if (command == "inspect") return retort::cli::runInspect(rest);
     if (command == "bench") return retort::cli::runBench(rest);
     if (command == "run") return retort::cli::runRun(rest);
+    if (command == "report") return retort::cli::runReport(rest);
+    if (command == "convert") return retort::cli::runConvert(rest);
     std::fprintf(stderr, "retort-cli: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
     return 2;
   } catch (const retort::Error& e) {

@@ -63,17 +63,21 @@ struct ModelFigures {
   int64_t parameters = 0;
   double sizeMb = 0.0;        ///< float32 bytes / 10^6
   double latencyMs = 0.0;     ///< median forward latency at batch 1 and the task's typical length
+  double latencyBatchMs = 0.0;  ///< the same at batch 32 (0 = not measured)
 };
 
 struct RunSummary {
   std::string runDir;
   ModelFigures teacher, student;
   double retention = 0.0;     ///< student accuracy / teacher accuracy
-  double speedup = 0.0;       ///< teacher latency / student latency
+  double speedup = 0.0;       ///< teacher latency / student latency (batch 1)
+  double speedupBatch = 0.0;  ///< the same at batch 32 (0 = not measured)
   double compression = 0.0;   ///< teacher parameters / student parameters
   int64_t typicalLength = 0;  ///< tokens used for the latency figures
   bool cancelled = false;
   double seconds = 0.0;
+  std::string name;           ///< the experiment's name
+  std::string studentKind;    ///< bert | bilstm
 };
 
 }  // namespace retort::distill

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "core/util/error.h"
 #include "core/util/files.h"
@@ -31,7 +32,8 @@ nlohmann::json toJson(const EvalMetrics& m) {
 
 nlohmann::json toJson(const RunSummary& s) {
   auto figures = [](const ModelFigures& f) {
-    nlohmann::json j = {{"parameters", f.parameters}, {"size_mb", f.sizeMb}, {"latency_ms", f.latencyMs}};
+    nlohmann::json j = {{"parameters", f.parameters}, {"size_mb", f.sizeMb}, {"latency_ms", f.latencyMs},
+                        {"latency_b32_ms", f.latencyBatchMs}};
     j["accuracy"] = f.accuracy >= 0 ? nlohmann::json(f.accuracy) : nlohmann::json(nullptr);
     return j;
   };
@@ -39,10 +41,13 @@ nlohmann::json toJson(const RunSummary& s) {
           {"student", figures(s.student)},
           {"retention", s.retention > 0 ? nlohmann::json(s.retention) : nlohmann::json(nullptr)},
           {"speedup", s.speedup},
+          {"speedup_b32", s.speedupBatch},
           {"compression", s.compression},
           {"typical_length", s.typicalLength},
           {"cancelled", s.cancelled},
-          {"seconds", s.seconds}};
+          {"seconds", s.seconds},
+          {"name", s.name},
+          {"student_kind", s.studentKind}};
 }
 
 MetricsLog::MetricsLog(const std::string& path, Observer& next) : m_path(path), m_out(path, std::ios::app), m_next(next) {
@@ -72,6 +77,51 @@ void MetricsLog::onEval(const EvalMetrics& m) {
 
 void writeSummary(const std::string& path, const RunSummary& summary) {
   util::writeFileAtomic(path, toJson(summary).dump(2) + "\n");
+}
+
+RunSummary readSummary(const std::string& path) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(util::readFile(path));
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(ErrorKind::Format, path + ": not JSON (" + std::string(e.what()) + ")");
+  }
+  auto number = [&](const nlohmann::json& o, const std::string& at, const char* key, bool optional) -> double {
+    auto it = o.find(key);
+    if (it == o.end() || it->is_null()) {
+      if (optional) return -1.0;
+      throw Error(ErrorKind::Format, path + ": " + at + key + ": missing");
+    }
+    if (!it->is_number()) throw Error(ErrorKind::Format, path + ": " + at + key + ": must be a number");
+    return it->get<double>();
+  };
+  auto figures = [&](const char* who) {
+    auto it = j.find(who);
+    if (it == j.end() || !it->is_object()) throw Error(ErrorKind::Format, path + ": " + who + ": missing object");
+    const std::string at = std::string(who) + ".";
+    ModelFigures f;
+    f.accuracy = number(*it, at, "accuracy", true);
+    f.parameters = static_cast<int64_t>(number(*it, at, "parameters", false));
+    f.sizeMb = number(*it, at, "size_mb", false);
+    f.latencyMs = number(*it, at, "latency_ms", false);
+    f.latencyBatchMs = std::max(0.0, number(*it, at, "latency_b32_ms", true));
+    return f;
+  };
+  if (!j.is_object()) throw Error(ErrorKind::Format, path + ": must be a JSON object");
+  RunSummary s;
+  s.runDir = std::filesystem::path(path).parent_path().string();
+  s.teacher = figures("teacher");
+  s.student = figures("student");
+  s.retention = std::max(0.0, number(j, "", "retention", true));
+  s.speedup = number(j, "", "speedup", false);
+  s.speedupBatch = std::max(0.0, number(j, "", "speedup_b32", true));
+  s.compression = number(j, "", "compression", false);
+  s.typicalLength = static_cast<int64_t>(std::max(0.0, number(j, "", "typical_length", true)));
+  s.seconds = std::max(0.0, number(j, "", "seconds", true));
+  if (auto it = j.find("cancelled"); it != j.end() && it->is_boolean()) s.cancelled = it->get<bool>();
+  if (auto it = j.find("name"); it != j.end() && it->is_string()) s.name = it->get<std::string>();
+  if (auto it = j.find("student_kind"); it != j.end() && it->is_string()) s.studentKind = it->get<std::string>();
+  return s;
 }
 
 }  // namespace retort::distill

