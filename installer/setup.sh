@@ -3,8 +3,9 @@
 #
 #   installer/setup.sh deps    install the missing Debian packages (installer/debian-packages.txt)
 #   installer/setup.sh build   deps, then configure and build into ./build
-#   installer/setup.sh run     build, then start the main job on the bundled default
+#   installer/setup.sh run     build, then run the bundled demo (retort-cli run demo) and start the GUI
 #   installer/setup.sh test    build, then run every test (CTest)
+#   installer/setup.sh package build, then the Debian package retort_<version>_amd64.deb (CPack)
 #
 # Environment: BUILD_DIR (default build), RETORT_GUI (ON/OFF, default ON),
 # JOBS (default: the number of cores).
@@ -52,7 +53,11 @@ run_main() {
   export OMP_WAIT_POLICY=PASSIVE
   local cli="$build_dir/bin/retort-cli"
   "$cli" --version
-  "$cli" inspect --model "$build_dir/tiny-bert" --text "Retort distils a large teacher into a small student."
+  # The bundled demo: the demo teacher distilled into a student (a few minutes on 2 cores),
+  # then the papers' table for the run.
+  local run_dir="$root/runs/demo-$(date +%Y%m%d-%H%M%S)"
+  "$cli" run demo --out "$run_dir"
+  "$cli" report "$run_dir"
   if [ "$gui" != "OFF" ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     exec "$build_dir/bin/retort"
   else
@@ -66,10 +71,23 @@ run_tests() {
   ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
 }
 
+package() {
+  build
+  # CPack writes the .deb into the build directory and prints its path.
+  local deb
+  deb="$(cd "$build_dir" && cpack -G DEB | tee /dev/stderr |
+    sed -n 's/^CPack: - package: \(.*\.deb\) generated\.$/\1/p')"
+  if command -v lintian >/dev/null; then
+    lintian "$deb" || true
+  fi
+  echo "setup: install it with: sudo apt-get install $deb"
+}
+
 case "${1:-}" in
   deps) deps ;;
   build) build ;;
   run) run_main ;;
   test) run_tests ;;
-  *) sed -n '2,11p' "$0"; exit 2 ;;
+  package) package ;;
+  *) sed -n '2,12p' "$0"; exit 2 ;;
 esac

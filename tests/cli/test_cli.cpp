@@ -2,6 +2,7 @@
 // create, bench, --version, and the one-line errors with their exit codes.
 
 #include <QtTest/QtTest>
+#include <QDir>
 #include <QProcess>
 #include <QTemporaryDir>
 
@@ -160,6 +161,63 @@ class TestCli : public QObject {
     QCOMPARE(bad.code, 1);
     QVERIFY2(bad.err.contains(QStringLiteral("stages[0].optim.epoch: unknown key (did you mean epochs?)")), qPrintable(bad.err));
     QCOMPARE(bad.err.count(QLatin1Char('\n')), 1);
+  }
+
+  void report() {
+    // Two summaries written by hand; the table's figures are recomputed here.
+    QTemporaryDir tmp;
+    auto write = [&](const QString& name, double tAcc, double sAcc, qint64 tParams, qint64 sParams, double tMs, double sMs) {
+      QDir(tmp.path()).mkdir(name);
+      QFile f(tmp.path() + QLatin1Char('/') + name + QStringLiteral("/summary.json"));
+      if (!f.open(QIODevice::WriteOnly)) return;
+      f.write(QStringLiteral("{\"name\": \"%1\", \"teacher\": {\"accuracy\": %2, \"parameters\": %4, \"size_mb\": %6, "
+                             "\"latency_ms\": %8, \"latency_b32_ms\": %10}, \"student\": {\"accuracy\": %3, "
+                             "\"parameters\": %5, \"size_mb\": %7, \"latency_ms\": %9, \"latency_b32_ms\": %11}, "
+                             "\"retention\": %12, \"speedup\": %13, \"speedup_b32\": %14, \"compression\": %15, "
+                             "\"typical_length\": 40}")
+                  .arg(name).arg(tAcc).arg(sAcc).arg(tParams).arg(sParams).arg(tParams * 4e-6).arg(sParams * 4e-6)
+                  .arg(tMs).arg(sMs).arg(tMs * 20).arg(sMs * 20).arg(sAcc / tAcc).arg(tMs / sMs).arg(tMs / sMs)
+                  .arg(double(tParams) / double(sParams)).toUtf8());
+    };
+    write(QStringLiteral("alpha"), 0.8, 0.78, 5000000, 1000000, 12.0, 3.0);
+    write(QStringLiteral("beta"), 0.9, 0.45, 4000000, 2000000, 10.0, 5.0);
+    auto r = cli({QStringLiteral("report"), tmp.path() + QStringLiteral("/alpha"), tmp.path() + QStringLiteral("/beta")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QStringList lines = r.out.split(QLatin1Char('\n'));
+    QVERIFY(lines.size() >= 4);
+    QVERIFY(lines[0].startsWith(QStringLiteral("run ")));
+    const QStringList alpha = lines[2].split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    const QStringList expected = {QStringLiteral("alpha"), QStringLiteral("80.0"), QStringLiteral("78.0"),
+                                  QString::number(100 * 0.78 / 0.8, 'f', 1), QStringLiteral("5.00M"), QStringLiteral("1.00M"),
+                                  QStringLiteral("20.0"), QStringLiteral("4.0"), QStringLiteral("12.00"), QStringLiteral("3.00"),
+                                  QStringLiteral("240.0"), QStringLiteral("60.0"), QStringLiteral("4.0x"), QStringLiteral("4.0x"),
+                                  QStringLiteral("5.0x")};
+    QCOMPARE(alpha, expected);
+    QVERIFY(lines[3].startsWith(QStringLiteral("beta ")));
+    QVERIFY(lines[3].contains(QStringLiteral(" 50.0 ")));  // retention 0.45 / 0.9
+    auto md = cli({QStringLiteral("report"), QStringLiteral("--markdown"), tmp.path() + QStringLiteral("/alpha")});
+    QVERIFY(md.out.startsWith(QStringLiteral("| run ")));
+    QVERIFY(md.out.split(QLatin1Char('\n'))[1].startsWith(QStringLiteral("|---")));
+    // A directory without a summary, and a malformed summary, are named.
+    QDir(tmp.path()).mkdir(QStringLiteral("empty"));
+    auto none = cli({QStringLiteral("report"), tmp.path() + QStringLiteral("/empty")});
+    QCOMPARE(none.code, 1);
+    QVERIFY2(none.err.contains(QStringLiteral("/empty/summary.json: no such file")), qPrintable(none.err));
+    QFile bad(tmp.path() + QStringLiteral("/empty/summary.json"));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write("{\"teacher\": {\"parameters\": 1, \"size_mb\": 1, \"latency_ms\": 1}, \"student\": {\"parameters\": \"x\"}}");
+    bad.close();
+    auto malformed = cli({QStringLiteral("report"), tmp.path() + QStringLiteral("/empty")});
+    QCOMPARE(malformed.code, 1);
+    QVERIFY2(malformed.err.contains(QStringLiteral("summary.json: student.parameters: must be a number")), qPrintable(malformed.err));
+  }
+
+  void presetNames() {
+    auto r = cli({QStringLiteral("run"), QStringLiteral("no-such-preset")});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("no-such-preset: no such file or preset (presets: ")), qPrintable(r.err));
+    for (const char* name : {"bilstm", "demo", "distilbert", "kd-logits", "quickstart", "tinybert"})
+      QVERIFY2(r.err.contains(QLatin1String(name)), name);
   }
 
   void errors_data() {

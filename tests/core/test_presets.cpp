@@ -1,0 +1,181 @@
+// The presets of resources/presets: every one parses, and runs to completion on a tiny slice
+// of the bundled demo (a few steps per phase); teacher.finetune "auto" fine-tunes the demo
+// teacher on a task with other classes.
+
+#include "core/distill/experiment.h"
+#include "core/distill/trainer.h"
+#include "core/io/checkpoint.h"
+#include "core/util/files.h"
+#include "test_util.h"
+
+#include <torch/torch.h>
+
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace retort;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const std::string kResources = std::string(RETORT_FIXTURES_DIR) + "/../../resources";
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
+/// The first `rows` records of a TSV (header kept), optionally with every label renamed.
+void slice(const std::string& from, const std::string& to, int rows, const std::map<std::string, std::string>& rename = {}) {
+  std::ifstream in(from);
+  std::ofstream out(to);
+  std::string line;
+  for (int i = 0; i <= rows && std::getline(in, line); ++i) {
+    if (i > 0 && !rename.empty()) {
+      const auto tab = line.rfind('\t');
+      line = line.substr(0, tab + 1) + rename.at(line.substr(tab + 1));
+    }
+    out << line << '\n';
+  }
+}
+
+struct Counter : distill::Observer {
+  std::vector<std::string> stages;
+  int steps = 0;
+  int snapshots = 0;
+  void onStageStart(const std::string& n, int, int, int64_t) override { stages.push_back(n); }
+  void onStep(const distill::StepMetrics&) override { ++steps; }
+  void onAttention(const distill::AttentionSnapshot&) override { ++snapshots; }
+};
+
+}  // namespace
+
+class TestPresets : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir m_dir;
+  std::string dir() const { return m_dir.path().toStdString(); }
+
+  /// The preset made tiny: the data slices, 2 steps per phase, 1 augmented copy.
+  json tiny(const std::string& name, const std::string& train) {
+    json doc = distill::Experiment::readDocument(kResources + "/presets/" + name + ".json");
+    distill::applyOverride(doc, "task.train=" + json(train).dump());
+    distill::applyOverride(doc, "task.dev=" + json(dir() + "/dev.tsv").dump());
+    distill::applyOverride(doc, "task.test=\"\"");
+    for (const char* phase : {"pretraining", "finetuning"}) {
+      distill::applyOverride(doc, std::string("teacher.") + phase + ".max_steps=2");
+      distill::applyOverride(doc, std::string("teacher.") + phase + ".epochs=1");
+    }
+    for (size_t i = 0; i < doc["stages"].size(); ++i) {
+      const std::string s = "stages." + std::to_string(i);
+      distill::applyOverride(doc, s + ".optim.max_steps=2");
+      distill::applyOverride(doc, s + ".optim.eval_every=0");
+      auto& st = doc["stages"][i];
+      if (st.contains("corpus")) distill::applyOverride(doc, s + ".corpus=" + json(dir() + "/corpus.txt").dump());
+      if (st.contains("augment")) {
+        const bool tinybert = st["augment"]["method"] == "tinybert";
+        distill::applyOverride(doc, s + (tinybert ? ".augment.copies=1" : ".augment.passes=1"));
+      }
+    }
+    distill::applyOverride(doc, "observer.attention_every=1");
+    return doc;
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(m_dir.isValid());
+    torch::set_num_threads(2);
+    slice(kResources + "/demo/train.tsv", dir() + "/train.tsv", 48);
+    slice(kResources + "/demo/dev.tsv", dir() + "/dev.tsv", 24);
+    std::ifstream in(kResources + "/demo/corpus.txt");
+    std::ofstream out(dir() + "/corpus.txt");
+    std::string line;
+    for (int i = 0; i < 64 && std::getline(in, line); ++i) out << line << '\n';
+  }
+
+  void everyPresetParses() {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(kResources + "/presets")) names.push_back(entry.path().stem().string());
+    for (const char* required : {"kd-logits", "distilbert", "tinybert", "bilstm", "quickstart", "demo"})
+      QVERIFY2(std::find(names.begin(), names.end(), required) != names.end(), required);
+    for (const auto& n : names) {
+      const auto e = distill::Experiment::load(kResources + "/presets/" + n + ".json");
+      QCOMPARE(q(e.name), q(n));
+      QVERIFY2(util::exists(e.task.train), e.task.train.c_str());
+      if (!e.teacher.checkpoint.empty()) QVERIFY2(util::exists(e.teacher.checkpoint + "/config.json"), n.c_str());
+    }
+  }
+
+  void presetRunsOnASlice_data() {
+    QTest::addColumn<QString>("preset");
+    QTest::addColumn<int>("phases");  // teacher phases + stages
+    QTest::newRow("demo") << "demo" << 2;
+    QTest::newRow("quickstart") << "quickstart" << 2;
+    QTest::newRow("kd-logits") << "kd-logits" << 1;
+    QTest::newRow("distilbert") << "distilbert" << 1;
+    QTest::newRow("tinybert") << "tinybert" << 3;
+    QTest::newRow("bilstm") << "bilstm" << 1;
+  }
+
+  void presetRunsOnASlice() {
+    QFETCH(QString, preset);
+    QFETCH(int, phases);
+    const std::string name = preset.toStdString();
+    const auto doc = tiny(name, dir() + "/train.tsv");
+    const auto e = distill::Experiment::fromJson(doc, name + ".json", kResources + "/presets");
+    const std::string out = dir() + "/run-" + name;
+    Counter counter;
+    distill::Trainer trainer;
+    const auto s = trainer.run(e, counter, out);
+    QCOMPARE(int(counter.stages.size()), phases);
+    QVERIFY(counter.steps >= phases);
+    QVERIFY(!s.cancelled);
+    QVERIFY(s.student.parameters > 0 && s.teacher.parameters > s.student.parameters);
+    QVERIFY(s.student.accuracy >= 0 && s.student.accuracy <= 1);
+    QVERIFY(s.student.latencyMs > 0 && s.student.latencyBatchMs > 0);
+    QVERIFY(util::exists(out + "/summary.json"));
+    QVERIFY(util::exists(out + "/student/config.json"));
+    QVERIFY(util::exists(out + "/student/model.safetensors"));
+    for (const auto& st : e.stages) {
+      if (st.augment.method.empty()) continue;
+      // The augmented set: header + originals + one copy per example (TinyBERT), or up to one (Tang).
+      std::ifstream tsv(out + "/augmented/" + st.name + ".tsv");
+      QVERIFY2(tsv.good(), st.name.c_str());
+      int lines = 0;
+      std::string line;
+      while (std::getline(tsv, line)) ++lines;
+      if (st.augment.method == "tinybert") QCOMPARE(lines, 1 + 48 * 2);
+      else QVERIFY(lines > 1 + 48 && lines <= 1 + 48 * 2);
+    }
+    if (e.student.kind == "bert") QVERIFY(counter.snapshots > 0);
+  }
+
+  void demoTeacherIsFineTunedOnAnotherTask() {
+    // The same passages with other class names: the demo teacher's classifier does not fit,
+    // so teacher.finetune "auto" gives it a new one and fine-tunes it first.
+    slice(kResources + "/demo/train.tsv", dir() + "/renamed.tsv", 48,
+          {{"early", "old"}, {"middle", "mid"}, {"modern", "new"}});
+    slice(kResources + "/demo/dev.tsv", dir() + "/dev.tsv", 24, {{"early", "old"}, {"middle", "mid"}, {"modern", "new"}});
+    const auto doc = tiny("kd-logits", dir() + "/renamed.tsv");
+    const auto e = distill::Experiment::fromJson(doc, "kd-logits.json", kResources + "/presets");
+    Counter counter;
+    distill::Trainer trainer;
+    trainer.run(e, counter, dir() + "/renamed-run");
+    QCOMPARE(int(counter.stages.size()), 2);
+    QCOMPARE(q(counter.stages[0]), QStringLiteral("teacher-finetuning"));
+    const auto teacher = io::loadCheckpoint(dir() + "/renamed-run/teacher");
+    QCOMPARE(teacher.config.labels, (std::vector<std::string>{"mid", "new", "old"}));
+    // "never" refuses instead, naming both class lists.
+    auto never = doc;
+    never["teacher"]["finetune"] = "never";
+    const auto n = distill::Experiment::fromJson(never, "kd-logits.json", kResources + "/presets");
+    const QString message = test::thrownMessage([&] { distill::Trainer().run(n, counter, dir() + "/never-run"); });
+    QVERIFY2(message.contains(QStringLiteral("are not the task's")) && message.contains(QStringLiteral("teacher.finetune is never")),
+             qPrintable(message));
+    slice(kResources + "/demo/dev.tsv", dir() + "/dev.tsv", 24);
+  }
+};
+
+QTEST_APPLESS_MAIN(TestPresets)
+#include "test_presets.moc"
