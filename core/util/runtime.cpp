@@ -7,6 +7,8 @@
 #include <dlfcn.h>
 #include <link.h>
 #include <thread>
+
+#include <malloc.h>
 #include <unistd.h>
 #include <climits>
 
@@ -59,7 +61,16 @@ void setThreads(int threads) {
   if (auto set = blasSymbol<void (*)(int)>("openblas_set_num_threads")) set(threads);
 }
 
+void keepFreedMemory() {
+  // Training allocates and frees the same large activation buffers every step. glibc hands
+  // blocks above its mmap threshold back to the kernel on free, and every page of the next
+  // allocation faults again (millions of page faults per run). Keep them in the heap.
+  ::mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}
+
 void ensurePassiveOpenMp(char** argv) {
+  keepFreedMemory();
   if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
   ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
   ::execv("/proc/self/exe", argv);

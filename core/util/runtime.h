@@ -29,4 +29,9 @@ void setThreads(int threads);
 /// this sets it to PASSIVE and re-executes the program (argv unchanged). Call first in main.
 void ensurePassiveOpenMp(char** argv);
 
+/// Keeps freed large blocks in the process's heap instead of returning them to the kernel
+/// (mallopt), so that per-step activations do not page-fault afresh every step. Called by
+/// ensurePassiveOpenMp().
+void keepFreedMemory();
+
 }  // namespace retort::util
