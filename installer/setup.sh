@@ -89,5 +89,5 @@ case "${1:-}" in
   run) run_main ;;
   test) run_tests ;;
   package) package ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  *) sed -n '2,11p' "$0"; exit 2 ;;
 esac

@@ -3,6 +3,7 @@
 
 #include <QtTest/QtTest>
 #include <QLabel>
+#include <QMenuBar>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTranslator>
@@ -66,7 +67,7 @@ class TestMainWindow : public QObject {
     MainWindow w;
     auto* summary = w.findChild<ModelSummaryView*>(QStringLiteral("modelSummary"));
     QVERIFY(w.openCheckpoint(QString::fromStdString(retort::test::fixture("bert/tiny"))));
-    QVERIFY2(w.windowTitle().contains(QStringLiteral("Destillation")), qPrintable(w.windowTitle()));
+    QCOMPARE(w.menuBar()->actions().first()->text(), QStringLiteral("&Datei"));
     QCOMPARE(summary->valueText(QStringLiteral("mlm")), QStringLiteral("ja"));
     QCoreApplication::removeTranslator(&translator);
   }
