@@ -11,6 +11,8 @@
 #include <QSettings>
 #include <QTranslator>
 
+#include <cstdio>
+
 #include "app/gui/main_window.h"
 #include "core/util/runtime.h"
 
@@ -84,7 +86,11 @@ int main(int argc, char** argv) {
     });
   }
   if (parser.isSet(quit))
-    QObject::connect(&window, &retort::app::MainWindow::runFinished, &app, [](bool ok) { QCoreApplication::exit(ok ? 0 : 1); });
+    QObject::connect(&window, &retort::app::MainWindow::runFinished, &app, [&window](bool ok) {
+      std::fprintf(stderr, "retort: run %s; longest GUI-thread stall %.1f ms\n", ok ? "finished" : "failed",
+                   window.longestStallMs());
+      QCoreApplication::exit(ok ? 0 : 1);
+    });
   if (parser.isSet(run)) QTimer::singleShot(0, &window, [&window] {
       if (!window.startRun() && QCoreApplication::arguments().contains(QStringLiteral("--quit-after-run"))) QCoreApplication::exit(1);
     });

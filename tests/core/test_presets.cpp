@@ -137,8 +137,15 @@ class TestPresets : public QObject {
     QVERIFY(util::exists(out + "/summary.json"));
     QVERIFY(util::exists(out + "/student/config.json"));
     QVERIFY(util::exists(out + "/student/model.safetensors"));
+    std::vector<distill::AugmentSpec> seen;
     for (const auto& st : e.stages) {
       if (st.augment.method.empty()) continue;
+      if (std::find(seen.begin(), seen.end(), st.augment) != seen.end()) {
+        // Same options as an earlier stage: that stage's set is used, not written again.
+        QVERIFY2(!util::exists(out + "/augmented/" + st.name + ".tsv"), st.name.c_str());
+        continue;
+      }
+      seen.push_back(st.augment);
       // The augmented set: header + originals + one copy per example (TinyBERT), or up to one (Tang).
       std::ifstream tsv(out + "/augmented/" + st.name + ".tsv");
       QVERIFY2(tsv.good(), st.name.c_str());
