@@ -98,10 +98,6 @@
         <translation>Der neue Testsatz wird ab dem nächsten Lauf verwendet.</translation>
     </message>
     <message>
-        <source>The probe sentence is used when the run starts.</source>
-        <translation>Der Testsatz wird verwendet, sobald der Lauf startet.</translation>
-    </message>
-    <message>
         <source>Open Experiment</source>
         <translation>Experiment öffnen</translation>
     </message>
@@ -320,6 +316,10 @@
     <message numerus="yes">
         <source>student %1×%2, %n stage(s)</source>
         <translation><numerusform>Schüler %1×%2, %n Phase</numerusform><numerusform>Schüler %1×%2, %n Phasen</numerusform></translation>
+    </message>
+    <message>
+        <source>No attention for the probe: %1</source>
+        <translation>Keine Aufmerksamkeit für den Probesatz: %1</translation>
     </message>
 </context>
 <context>

@@ -98,10 +98,6 @@
         <translation>新的探测句子将从下次运行起使用。</translation>
     </message>
     <message>
-        <source>The probe sentence is used when the run starts.</source>
-        <translation>探测句子将在运行开始时使用。</translation>
-    </message>
-    <message>
         <source>Open Experiment</source>
         <translation>打开实验</translation>
     </message>
@@ -320,6 +316,10 @@
     <message numerus="yes">
         <source>student %1×%2, %n stage(s)</source>
         <translation><numerusform>学生 %1×%2，%n 个阶段</numerusform></translation>
+    </message>
+    <message>
+        <source>No attention for the probe: %1</source>
+        <translation>无法计算探测句的注意力：%1</translation>
     </message>
 </context>
 <context>

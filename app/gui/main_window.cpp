@@ -18,6 +18,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -25,6 +26,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "core/distill/run_directory.h"
 
@@ -32,6 +34,7 @@
 #include "app/gui/experiment_panels.h"
 #include "app/gui/run_controller.h"
 #include "core/distill/experiment.h"
+#include "core/distill/probe.h"
 #include "core/util/error.h"
 #include "core/util/resources.h"
 #include "widgets/attention/attention_grid.h"
@@ -129,7 +132,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   updateRunActions();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+  for (auto& t : m_probeThreads) t.first.join();
+}
 
 void MainWindow::createPanels() {
   m_splitter = new QSplitter(Qt::Horizontal, this);
@@ -235,9 +240,8 @@ void MainWindow::createPanels() {
     if (!o.is_object()) o = json::object();
     o["probe"] = text.toStdString();
     markModified();
-    statusBar()->showMessage(isRunning() ? tr("The new probe sentence is used from the next run.")
-                                         : tr("The probe sentence is used when the run starts."),
-                             6000);
+    if (isRunning()) statusBar()->showMessage(tr("The new probe sentence is used from the next run."), 6000);
+    else probeNow(text);
   });
   connect(results, &widgets::ResultsView::exportRequested, this, &MainWindow::exportStudent);
   connect(m_history, &widgets::RunHistoryView::runSelected, this, [this](int index) {
@@ -404,8 +408,62 @@ void MainWindow::loadDocument(const json& doc, const QString& path, const QStrin
   clearError();
   setWindowTitle(tr("%1[*] — Retort").arg(path.isEmpty() ? q(doc.value("name", std::string("experiment"))) : QFileInfo(path).fileName()));
   setWindowModified(false);
-  m_attention->setProbe(q(doc.contains("observer") ? doc["observer"].value("probe", std::string()) : std::string()));
+  QString probe = q(doc.contains("observer") ? doc["observer"].value("probe", std::string()) : std::string());
+  m_attention->setProbe(probe);
+  m_summary = distill::RunSummary{};
   refreshHistory();
+  // Before training: the teacher's own attention on the probe (or the first training example).
+  auto* preview = m_task->preview();
+  if (probe.isEmpty() && preview->rowCount() > 0 && preview->item(0, 0)) probe = preview->item(0, 0)->text();
+  if (!probe.isEmpty()) probeNow(probe);
+}
+
+void MainWindow::probeNow(const QString& text) {
+  // Teacher: the run's own (it may have been trained or fine-tuned) or the experiment's.
+  distill::ProbeRequest r;
+  r.text = text.toStdString();
+  const std::string runDir = m_summary.runDir;
+  if (!runDir.empty() && fs::exists(fs::path(runDir) / "teacher" / "config.json")) {
+    r.teacherDir = (fs::path(runDir) / "teacher").string();
+  } else {
+    QString dir = q(m_doc.contains("teacher") ? m_doc["teacher"].value("checkpoint", std::string()) : std::string());
+    if (dir.isEmpty()) return;  // a teacher that Retort trains: nothing to show before the run
+    if (!QDir::isAbsolutePath(dir)) dir = QDir(baseDir()).absoluteFilePath(dir);
+    r.teacherDir = dir.toStdString();
+  }
+  if (!runDir.empty() && m_summary.studentKind != "bilstm" && fs::exists(fs::path(runDir) / "student" / "config.json")) {
+    r.studentDir = (fs::path(runDir) / "student").string();
+    for (const auto& p : m_mapping->pairs())
+      if (p.student > 0) r.pairs.push_back({p.student, p.teacher, p.attention, p.hidden, p.weight});
+  }
+  const int generation = ++m_probeGeneration;
+  QPointer<MainWindow> self(this);
+  for (auto it = m_probeThreads.begin(); it != m_probeThreads.end();) {
+    // Finished probes are joined as new ones start; the destructor joins the rest.
+    if (it->second->load()) {
+      it->first.join();
+      it = m_probeThreads.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  std::thread worker([self, r, generation, done] {
+    std::shared_ptr<const distill::AttentionSnapshot> snap;
+    QString error;
+    try {
+      snap = std::make_shared<const distill::AttentionSnapshot>(distill::probeAttention(r));
+    } catch (const std::exception& e) {
+      error = QString::fromUtf8(e.what());
+    }
+    QMetaObject::invokeMethod(qApp, [self, snap, error, generation] {
+      if (!self || generation != self->m_probeGeneration || self->isRunning()) return;
+      if (snap) self->onSnapshot(snap);
+      else self->statusBar()->showMessage(tr("No attention for the probe: %1").arg(error), 8000);
+    }, Qt::QueuedConnection);
+    done->store(true);
+  });
+  m_probeThreads.emplace_back(std::move(worker), done);
 }
 
 void MainWindow::syncLayerCounts() {

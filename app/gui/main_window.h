@@ -7,7 +7,11 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <atomic>
 #include <memory>
+#include <thread>
+#include <utility>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "core/distill/metrics.h"
@@ -124,6 +128,9 @@ class MainWindow : public QMainWindow {
   QString runsRoot() const;
   void refreshHistory();
   void overlayRun(int index);
+  /// Attention of `text` outside a run (teacher alone before training; teacher and student
+  /// after it), computed on a worker thread.
+  void probeNow(const QString& text);
 
   // Set-up.
   QTabWidget* m_setupTabs;
@@ -165,6 +172,8 @@ class MainWindow : public QMainWindow {
   QTimer* m_stallTimer;
   qint64 m_lastTick = 0;
   double m_longestStallMs = 0;
+  int m_probeGeneration = 0;
+  std::vector<std::pair<std::thread, std::shared_ptr<std::atomic<bool>>>> m_probeThreads;
 };
 
 }  // namespace app

@@ -92,6 +92,10 @@ class TestWorkbench : public QObject {
     QCOMPARE(pairs[1].teacher, 2);
     QCOMPARE(pairs[2].teacher, 4);
     QVERIFY(!w.isModified());
+    // Before any run, the attention view shows the teacher alone on the first example.
+    QTRY_VERIFY_WITH_TIMEOUT(w.attentionView()->teacherHeatmap()->tokenCount() > 5, 30000);
+    QCOMPARE(w.attentionView()->snapshot().pairs.size(), 4);  // every teacher layer
+    QCOMPARE(w.attentionView()->studentHeatmap()->tokenCount(), 0);
     // Editing the mapping makes it explicit in the document.
     QVERIFY(w.mappingEditor()->connectLayers(1, 3));
     QVERIFY(w.isModified());
@@ -154,6 +158,13 @@ class TestWorkbench : public QObject {
     QVERIFY(results->figures().studentParameters > 0);
     QCOMPARE(results->figures().studentParameters, w.lastSummary().student.parameters);
     QVERIFY(!results->cellText(1, 1).isEmpty());
+    // After the run a new probe sentence goes through the teacher and the trained student.
+    view->setProbe(QStringLiteral("Peace and war."));
+    Q_EMIT view->probeChanged(QStringLiteral("Peace and war."));
+    QTRY_VERIFY_WITH_TIMEOUT(view->snapshot().tokens.size() != tokens, 30000);
+    QVERIFY(view->snapshot().tokens.size() < tokens);
+    QCOMPARE(view->studentHeatmap()->tokenCount(), view->snapshot().tokens.size());
+    QCOMPARE(view->teacherHeatmap()->tokenCount(), view->snapshot().tokens.size());
     qInfo("longest GUI stall during the tiny run: %.1f ms", w.longestStallMs());
     QVERIFY(w.longestStallMs() < 1000);
   }

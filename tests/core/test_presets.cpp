@@ -3,6 +3,7 @@
 // teacher on a task with other classes.
 
 #include "core/distill/experiment.h"
+#include "core/distill/probe.h"
 #include "core/distill/trainer.h"
 #include "core/io/checkpoint.h"
 #include "core/util/files.h"
@@ -156,6 +157,49 @@ class TestPresets : public QObject {
       else QVERIFY(lines > 1 + 48 && lines <= 1 + 48 * 2);
     }
     if (e.student.kind == "bert") QVERIFY(counter.snapshots > 0);
+  }
+
+  void probeAttentionOutsideARun() {
+    // Teacher alone: every layer, probabilities that sum to 1 per row, scores as the model gives.
+    distill::ProbeRequest r;
+    r.text = "The Congress shall have power.";
+    r.teacherDir = kResources + "/demo/teacher";
+    const auto alone = distill::probeAttention(r);
+    QCOMPARE(alone.pairs.size(), size_t(4));
+    const size_t n = alone.tokens.size();
+    QCOMPARE(q(alone.tokens.front()), QStringLiteral("[CLS]"));
+    auto teacher = io::loadCheckpoint(r.teacherDir);
+    teacher.model->eval();
+    torch::NoGradGuard ng;
+    std::vector<int64_t> ids;
+    for (const auto& t : alone.tokens) ids.push_back(teacher.tokenizer->tokenToId(t));
+    model::BertInputs in;
+    in.inputIds = torch::tensor(ids, torch::kLong).view({1, static_cast<int64_t>(n)});
+    model::ForwardOptions o;
+    o.attentionScores = o.attentionProbs = true;
+    const auto direct = teacher.model->forward(in, o);
+    for (size_t layer = 0; layer < 4; ++layer) {
+      const auto& p = alone.pairs[layer];
+      QCOMPARE(p.teacherLayer, int64_t(layer + 1));
+      QCOMPARE(p.studentHeads, int64_t(0));
+      QCOMPARE(p.teacherProbs.size(), size_t(4) * n * n);
+      const auto expected = direct.attentionScores[layer][0].contiguous();
+      for (size_t i = 0; i < p.teacherScores.size(); i += 37)
+        QVERIFY(std::abs(p.teacherScores[i] - expected.data_ptr<float>()[i]) < 1e-4);
+      double row = 0;
+      for (size_t c = 0; c < n; ++c) row += p.teacherProbs[c];
+      QVERIFY(std::abs(row - 1.0) < 1e-4);
+    }
+    // With a student (the demo run above): the uniform pairs, 2 student heads.
+    r.studentDir = dir() + "/run-demo/student";
+    const auto both = distill::probeAttention(r);
+    QCOMPARE(both.pairs.size(), size_t(2));
+    QCOMPARE(both.pairs[1].studentLayer, int64_t(2));
+    QCOMPARE(both.pairs[1].teacherLayer, int64_t(4));
+    QCOMPARE(both.pairs[1].studentHeads, int64_t(2));
+    QCOMPARE(both.pairs[1].studentProbs.size(), size_t(2) * n * n);
+    r.text = "   ";
+    QCOMPARE(test::thrownMessage([&] { distill::probeAttention(r); }), QStringLiteral("the probe sentence is empty"));
   }
 
   void demoTeacherIsFineTunedOnAnotherTask() {
