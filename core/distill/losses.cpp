@@ -214,6 +214,7 @@ torch::Tensor attentionMse(const torch::Tensor& studentScores, const torch::Tens
   torch::Tensor student = s;
   if (attentionMask.defined()) {
     const auto keep1d = maskOf(loss, attentionMask, s.size(0), s.size(2), s, "student scores");
+    if (keep1d.device().is_cpu() && keep1d.all().item<bool>()) return torch::mse_loss(student, teacher);  // no padding
     // [B,1,S,1] & [B,1,1,S]: entry (query i, key j) is kept when both are tokens.
     const auto drop = keep1d.unsqueeze(1).unsqueeze(3).logical_and(keep1d.unsqueeze(1).unsqueeze(2))
                           .logical_not();

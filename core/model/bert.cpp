@@ -171,7 +171,10 @@ BertOutputs BertBackboneImpl::forward(const BertInputs& in, const ForwardOptions
   BertOutputs out;
   auto x = embeddings->forward(in.inputIds, in.tokenTypeIds);
   torch::Tensor maskBias;
-  if (in.attentionMask.defined()) {
+  // A batch without padding needs no mask at all (checked on the CPU only, where it is free).
+  const bool padded = in.attentionMask.defined() &&
+                      (!in.attentionMask.device().is_cpu() || in.attentionMask.eq(0).any().item<bool>());
+  if (padded) {
     // (1 - mask) * lowest: 0 for tokens, a huge negative for padding; [B,1,1,S].
     const auto lowest = std::numeric_limits<float>::lowest();
     maskBias = (1.0 - in.attentionMask.to(x.scalar_type()))
