@@ -345,10 +345,6 @@
         <translation>Batchgröße</translation>
     </message>
     <message>
-        <source>Kinds: general (unlabeled corpus), intermediate (attention and hidden states), prediction (soft targets), finetune (labels), distill (any mix)</source>
-        <translation>Arten: general (Korpus ohne Labels), intermediate (Attention und versteckte Zustände), prediction (Soft Targets), finetune (Labels), distill (beliebige Mischung)</translation>
-    </message>
-    <message>
         <source>Add stage</source>
         <translation>Phase hinzufügen</translation>
     </message>
@@ -359,6 +355,22 @@
     <message>
         <source>Loss weights of the selected stage:</source>
         <translation>Verlustgewichte der gewählten Phase:</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>Zeitplan</translation>
+    </message>
+    <message>
+        <source>Warmup</source>
+        <translation>Aufwärmen</translation>
+    </message>
+    <message>
+        <source>Weight decay</source>
+        <translation>Gewichtsabnahme</translation>
+    </message>
+    <message>
+        <source>Kinds: general (unlabeled corpus), intermediate (attention and hidden states), prediction (soft targets), finetune (labels), distill (any mix). Schedule: linear (warmup, then linear decay) or constant; warmup: a fraction of the steps or a step count</source>
+        <translation>Arten: general (Korpus ohne Labels), intermediate (Attention und versteckte Zustände), prediction (Soft Targets), finetune (Labels), distill (beliebige Mischung). Zeitplan: linear (Aufwärmen, dann linearer Abfall) oder konstant; Aufwärmen: ein Anteil der Schritte oder eine Schrittzahl</translation>
     </message>
 </context>
 <context>
@@ -402,6 +414,14 @@
     <message>
         <source>%1× fewer parameters than the teacher; about %2× faster (estimate from the matrix products)</source>
         <translation>%1× weniger Parameter als der Lehrer; etwa %2× schneller (geschätzt aus den Matrixprodukten)</translation>
+    </message>
+    <message>
+        <source>Student checkpoint</source>
+        <translation>Schüler-Checkpoint</translation>
+    </message>
+    <message>
+        <source>For "From a checkpoint": e.g. a student after general distillation</source>
+        <translation>Für „Aus einem Checkpoint“: z. B. ein Schüler nach der allgemeinen Destillation</translation>
     </message>
 </context>
 <context>

@@ -345,10 +345,6 @@
         <translation>批大小</translation>
     </message>
     <message>
-        <source>Kinds: general (unlabeled corpus), intermediate (attention and hidden states), prediction (soft targets), finetune (labels), distill (any mix)</source>
-        <translation>类型：general（无标签语料）、intermediate（注意力和隐藏状态）、prediction（软目标）、finetune（标签）、distill（任意组合）</translation>
-    </message>
-    <message>
         <source>Add stage</source>
         <translation>添加阶段</translation>
     </message>
@@ -359,6 +355,22 @@
     <message>
         <source>Loss weights of the selected stage:</source>
         <translation>所选阶段的损失权重：</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>学习率计划</translation>
+    </message>
+    <message>
+        <source>Warmup</source>
+        <translation>预热</translation>
+    </message>
+    <message>
+        <source>Weight decay</source>
+        <translation>权重衰减</translation>
+    </message>
+    <message>
+        <source>Kinds: general (unlabeled corpus), intermediate (attention and hidden states), prediction (soft targets), finetune (labels), distill (any mix). Schedule: linear (warmup, then linear decay) or constant; warmup: a fraction of the steps or a step count</source>
+        <translation>类型：general（无标签语料）、intermediate（注意力和隐藏状态）、prediction（软目标）、finetune（标签）、distill（任意组合）。学习率计划：linear（先预热，再线性衰减）或 constant；预热：步数的比例或步数</translation>
     </message>
 </context>
 <context>
@@ -402,6 +414,14 @@
     <message>
         <source>%1× fewer parameters than the teacher; about %2× faster (estimate from the matrix products)</source>
         <translation>参数量比教师少 %1×；速度约快 %2×（根据矩阵乘法估算）</translation>
+    </message>
+    <message>
+        <source>Student checkpoint</source>
+        <translation>学生检查点</translation>
+    </message>
+    <message>
+        <source>For "From a checkpoint": e.g. a student after general distillation</source>
+        <translation>用于“从检查点”：例如经过通用蒸馏的学生</translation>
     </message>
 </context>
 <context>

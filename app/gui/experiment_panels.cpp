@@ -458,6 +458,11 @@ StudentPanel::StudentPanel(QWidget* parent) : QWidget(parent) {
   m_init->addItem(QString(), QStringLiteral("checkpoint"));
   m_initLabel = new QLabel(this);
   form->addRow(m_initLabel, m_init);
+  m_checkpoint = new QLineEdit(this);
+  m_checkpoint->setObjectName(QStringLiteral("studentCheckpoint"));
+  m_checkpointLabel = new QLabel(this);
+  form->addRow(m_checkpointLabel, m_checkpoint);
+  connect(m_checkpoint, &QLineEdit::editingFinished, this, [this] { Q_EMIT edited(); });
   m_estimate = new QLabel(this);
   m_estimate->setObjectName(QStringLiteral("studentEstimate"));
   m_estimate->setWordWrap(true);
@@ -478,6 +483,8 @@ void StudentPanel::retranslate() {
   m_init->setItemText(0, tr("Random"));
   m_init->setItemText(1, tr("From teacher layers (DistilBERT)"));
   m_init->setItemText(2, tr("From a checkpoint"));
+  m_checkpointLabel->setText(tr("Student checkpoint"));
+  m_checkpoint->setPlaceholderText(tr("For \"From a checkpoint\": e.g. a student after general distillation"));
   retranslateShape(qobject_cast<QFormLayout*>(layout()), m_shape);
   refresh();
 }
@@ -493,6 +500,7 @@ void StudentPanel::load(const json& doc) {
   loadShape(m_shape, s.contains("architecture") ? s["architecture"] : json::object(), distill::BertShape{});
   const int init = m_init->findData(q(text(s, {"init"}, "random")));
   m_init->setCurrentIndex(std::max(0, init));
+  m_checkpoint->setText(q(text(s, {"checkpoint"})));
   refresh();
 }
 
@@ -503,6 +511,8 @@ void StudentPanel::store(json& doc) const {
   if (isBert()) {
     storeShape(m_shape, s["architecture"]);
     s["init"] = m_init->currentData().toString().toStdString();
+    if (s["init"] == "checkpoint") s["checkpoint"] = m_checkpoint->text().toStdString();
+    else s.erase("checkpoint");
   } else {
     s.erase("architecture");
     s["init"] = "random";
@@ -524,6 +534,7 @@ void StudentPanel::refresh() {
   const bool bert = isBert();
   for (QSpinBox* s : {m_shape.layers, m_shape.hidden, m_shape.heads, m_shape.ffn}) s->setEnabled(bert);
   m_init->setEnabled(bert);
+  m_checkpoint->setEnabled(bert && m_init->currentData().toString() == QStringLiteral("checkpoint"));
   qint64 params = 0;
   double flops = 0;
   if (bert) {
@@ -548,7 +559,7 @@ void StudentPanel::refresh() {
 
 StagesPanel::StagesPanel(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
-  m_table = new QTableWidget(0, 5, this);
+  m_table = new QTableWidget(0, 8, this);
   m_table->setObjectName(QStringLiteral("stagesTable"));
   m_table->verticalHeader()->hide();
   m_table->horizontalHeader()->setStretchLastSection(true);
@@ -580,6 +591,12 @@ StagesPanel::StagesPanel(QWidget* parent) : QWidget(parent) {
       case 2: s["optim"]["epochs"] = value.toInt(&ok); break;
       case 3: s["optim"]["learning_rate"] = value.toDouble(&ok); break;
       case 4: s["optim"]["batch_size"] = value.toInt(&ok); break;
+      case 5:
+        ok = value == QStringLiteral("linear") || value == QStringLiteral("constant");
+        if (ok) s["optim"]["schedule"] = value.toStdString();
+        break;
+      case 6: s["optim"]["warmup"] = value.toDouble(&ok); break;
+      case 7: s["optim"]["weight_decay"] = value.toDouble(&ok); break;
       default: break;
     }
     if (ok) Q_EMIT edited();
@@ -609,9 +626,11 @@ StagesPanel::StagesPanel(QWidget* parent) : QWidget(parent) {
 }
 
 void StagesPanel::retranslate() {
-  m_table->setHorizontalHeaderLabels({tr("Name"), tr("Kind"), tr("Epochs"), tr("Learning rate"), tr("Batch size")});
+  m_table->setHorizontalHeaderLabels({tr("Name"), tr("Kind"), tr("Epochs"), tr("Learning rate"), tr("Batch size"),
+                                      tr("Schedule"), tr("Warmup"), tr("Weight decay")});
   m_table->setToolTip(tr("Kinds: general (unlabeled corpus), intermediate (attention and hidden states), "
-                         "prediction (soft targets), finetune (labels), distill (any mix)"));
+                         "prediction (soft targets), finetune (labels), distill (any mix). Schedule: linear "
+                         "(warmup, then linear decay) or constant; warmup: a fraction of the steps or a step count"));
   m_add->setText(tr("Add stage"));
   m_remove->setText(tr("Remove stage"));
   m_lossTitle->setText(tr("Loss weights of the selected stage:"));
@@ -636,6 +655,12 @@ void StagesPanel::addStage(const json& stage) {
   const double lr = optim.contains("learning_rate") && optim["learning_rate"].is_number() ? optim["learning_rate"].get<double>() : defaults.learningRate;
   m_table->setItem(row, 3, new QTableWidgetItem(QString::number(lr)));
   m_table->setItem(row, 4, new QTableWidgetItem(QString::number(integer(optim, {"batch_size"}, defaults.batchSize))));
+  m_table->setItem(row, 5, new QTableWidgetItem(q(text(optim, {"schedule"}, defaults.schedule))));
+  auto real = [&](const char* key, double fallback) {
+    return optim.contains(key) && optim[key].is_number() ? optim[key].get<double>() : fallback;
+  };
+  m_table->setItem(row, 6, new QTableWidgetItem(QString::number(real("warmup", defaults.warmup))));
+  m_table->setItem(row, 7, new QTableWidgetItem(QString::number(real("weight_decay", defaults.weightDecay))));
   m_filling = false;
 }
 

@@ -114,7 +114,8 @@ class StudentPanel : public QWidget {
   void refresh();
   QComboBox *m_kind, *m_init;
   ShapeEditors m_shape;
-  QLabel *m_estimate, *m_kindLabel, *m_initLabel;
+  QLineEdit* m_checkpoint;
+  QLabel *m_estimate, *m_kindLabel, *m_initLabel, *m_checkpointLabel;
   qint64 m_teacherParameters = 0;
   double m_teacherFlops = 0;
   int m_vocab = 8000;
