@@ -2,18 +2,11 @@
 
 #include <torch/torch.h>
 
+#include "core/distill/training_loop.h"
 #include "core/io/checkpoint.h"
 #include "core/util/error.h"
 
 namespace retort::distill {
-namespace {
-
-std::vector<float> flat(const torch::Tensor& t) {
-  auto c = t.to(torch::kCPU, torch::kFloat).contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-}
-
-}  // namespace
 
 AttentionSnapshot probeAttention(const ProbeRequest& r) {
   if (r.text.find_first_not_of(" \t\r\n") == std::string::npos)
@@ -41,14 +34,7 @@ AttentionSnapshot probeAttention(const ProbeRequest& r) {
   snap.tokens = enc.tokens;
   const int64_t N = teacher.config.numHiddenLayers;
   if (r.studentDir.empty()) {
-    for (int64_t layer = 1; layer <= N; ++layer) {
-      AttentionPair p;
-      p.teacherLayer = layer;
-      p.teacherHeads = t.attentionScores[static_cast<size_t>(layer - 1)].size(1);
-      p.teacherScores = flat(t.attentionScores[static_cast<size_t>(layer - 1)][0]);
-      p.teacherProbs = flat(t.attentionProbs[static_cast<size_t>(layer - 1)][0]);
-      snap.pairs.push_back(std::move(p));
-    }
+    for (int64_t layer = 1; layer <= N; ++layer) snap.pairs.push_back(attentionPairOf(nullptr, t, 0, layer));
     return snap;
   }
   auto student = io::loadCheckpoint(r.studentDir);
@@ -64,18 +50,7 @@ AttentionSnapshot probeAttention(const ProbeRequest& r) {
     if (p.student > M || p.teacher < 1 || p.teacher > N)
       throw Error(ErrorKind::InvalidArgument, "pair " + std::to_string(p.student) + " -> " + std::to_string(p.teacher) +
                                                   " is outside the models' layers");
-    AttentionPair a;
-    a.studentLayer = p.student;
-    a.teacherLayer = p.teacher;
-    const auto& ss = s.attentionScores[static_cast<size_t>(p.student - 1)][0];
-    const auto& ts = t.attentionScores[static_cast<size_t>(p.teacher - 1)][0];
-    a.studentHeads = ss.size(0);
-    a.teacherHeads = ts.size(0);
-    a.studentScores = flat(ss);
-    a.teacherScores = flat(ts);
-    a.studentProbs = flat(s.attentionProbs[static_cast<size_t>(p.student - 1)][0]);
-    a.teacherProbs = flat(t.attentionProbs[static_cast<size_t>(p.teacher - 1)][0]);
-    snap.pairs.push_back(std::move(a));
+    snap.pairs.push_back(attentionPairOf(&s, t, p.student, p.teacher));
   }
   return snap;
 }

@@ -171,22 +171,26 @@ AttentionSnapshot takeAttentionSnapshot(const PhaseContext& c) {
   model::BertModel teacher = c.teacher;
   auto t = teacher->forward(in, o);
   student->train(wasTraining);
-  for (const auto& p : c.pairs) {
-    if (p.student == 0 || !p.attention) continue;
-    AttentionPair ap;
-    ap.studentLayer = p.student;
-    ap.teacherLayer = p.teacher;
-    const auto& ss = s.attentionScores[static_cast<size_t>(p.student - 1)][0];
-    const auto& ts = t.attentionScores[static_cast<size_t>(p.teacher - 1)][0];
-    ap.studentHeads = ss.size(0);
-    ap.teacherHeads = ts.size(0);
-    ap.studentScores = toVector(ss);
-    ap.teacherScores = toVector(ts);
-    ap.studentProbs = toVector(s.attentionProbs[static_cast<size_t>(p.student - 1)][0]);
-    ap.teacherProbs = toVector(t.attentionProbs[static_cast<size_t>(p.teacher - 1)][0]);
-    snap.pairs.push_back(std::move(ap));
-  }
+  for (const auto& p : c.pairs)
+    if (p.student != 0 && p.attention) snap.pairs.push_back(attentionPairOf(&s, t, p.student, p.teacher));
   return snap;
+}
+
+AttentionPair attentionPairOf(const model::BertOutputs* student, const model::BertOutputs& teacher,
+                              int64_t studentLayer, int64_t teacherLayer) {
+  AttentionPair ap;
+  ap.teacherLayer = teacherLayer;
+  const auto& ts = teacher.attentionScores.at(static_cast<size_t>(teacherLayer - 1))[0];
+  ap.teacherHeads = ts.size(0);
+  ap.teacherScores = toVector(ts);
+  ap.teacherProbs = toVector(teacher.attentionProbs.at(static_cast<size_t>(teacherLayer - 1))[0]);
+  if (!student) return ap;
+  ap.studentLayer = studentLayer;
+  const auto& ss = student->attentionScores.at(static_cast<size_t>(studentLayer - 1))[0];
+  ap.studentHeads = ss.size(0);
+  ap.studentScores = toVector(ss);
+  ap.studentProbs = toVector(student->attentionProbs.at(static_cast<size_t>(studentLayer - 1))[0]);
+  return ap;
 }
 
 bool runPhase(PhaseContext& c) {

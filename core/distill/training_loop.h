@@ -77,4 +77,9 @@ std::map<std::string, torch::Tensor> computeLosses(const PhaseContext& context, 
 /// Teacher and student attention of the probe for every mapped pair with attention.
 AttentionSnapshot takeAttentionSnapshot(const PhaseContext& context);
 
+/// One mapped pair's attention (batch row 0) from forward passes that kept scores and
+/// probabilities; layers are 1-based. A null student gives the teacher's side only.
+AttentionPair attentionPairOf(const model::BertOutputs* student, const model::BertOutputs& teacher,
+                              int64_t studentLayer, int64_t teacherLayer);
+
 }  // namespace retort::distill
