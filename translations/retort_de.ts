@@ -94,10 +94,6 @@
         <translation>Phase %1 von %2: %3</translation>
     </message>
     <message>
-        <source>The new probe sentence is used from the next run.</source>
-        <translation>Der neue Testsatz wird ab dem nächsten Lauf verwendet.</translation>
-    </message>
-    <message>
         <source>Open Experiment</source>
         <translation>Experiment öffnen</translation>
     </message>
@@ -319,7 +315,11 @@
     </message>
     <message>
         <source>No attention for the probe: %1</source>
-        <translation>Keine Aufmerksamkeit für den Probesatz: %1</translation>
+        <translation>Keine Attention für den Testsatz: %1</translation>
+    </message>
+    <message>
+        <source>The new probe sentence is used from the next attention snapshot.</source>
+        <translation>Der neue Testsatz wird ab dem nächsten Attention-Schnappschuss verwendet.</translation>
     </message>
 </context>
 <context>

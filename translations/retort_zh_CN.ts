@@ -94,10 +94,6 @@
         <translation>阶段 %1/%2：%3</translation>
     </message>
     <message>
-        <source>The new probe sentence is used from the next run.</source>
-        <translation>新的探测句子将从下次运行起使用。</translation>
-    </message>
-    <message>
         <source>Open Experiment</source>
         <translation>打开实验</translation>
     </message>
@@ -319,7 +315,11 @@
     </message>
     <message>
         <source>No attention for the probe: %1</source>
-        <translation>无法计算探测句的注意力：%1</translation>
+        <translation>无法计算探测句子的注意力：%1</translation>
+    </message>
+    <message>
+        <source>The new probe sentence is used from the next attention snapshot.</source>
+        <translation>新的探测句子将从下一次注意力快照起使用。</translation>
     </message>
 </context>
 <context>

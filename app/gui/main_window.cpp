@@ -188,8 +188,12 @@ void MainWindow::createPanels() {
     if (!o.is_object()) o = json::object();
     o["probe"] = text.toStdString();
     markModified();
-    if (isRunning()) statusBar()->showMessage(tr("The new probe sentence is used from the next run."), 6000);
-    else probeNow(text);
+    if (isRunning()) {
+      m_run->setProbe(text);
+      statusBar()->showMessage(tr("The new probe sentence is used from the next attention snapshot."), 6000);
+    } else {
+      probeNow(text);
+    }
   });
   connect(results, &widgets::ResultsView::exportRequested, this, &MainWindow::exportStudent);
   connect(m_history, &widgets::RunHistoryView::runSelected, this, [this](int index) {

@@ -102,6 +102,10 @@ void RunController::stop() {
   if (m_control) m_control->requestCancel();
 }
 
+void RunController::setProbe(const QString& text) {
+  if (m_control && m_running) m_control->setProbe(text.toStdString());
+}
+
 void RunController::wait() {
   if (m_worker.joinable()) m_worker.join();
 }

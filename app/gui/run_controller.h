@@ -34,6 +34,8 @@ class RunController : public QObject {
   void resume();
   /// Asks the run to stop; it keeps the student trained so far and then emits finished().
   void stop();
+  /// A new probe sentence for the running run's attention snapshots (from the next one on).
+  void setProbe(const QString& text);
   /// Blocks until the worker has ended (for tests and shutdown).
   void wait();
 

@@ -37,6 +37,21 @@ class RunControl {
     m_paused = false;
     m_cv.notify_all();
   }
+  /// A new probe sentence for the attention snapshots of the running run (any thread); the
+  /// trainer takes it at the next snapshot.
+  void setProbe(const std::string& text) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_probe = text;
+    m_hasProbe = true;
+  }
+  /// The probe set since the last call, if any (the trainer's side).
+  bool takeProbe(std::string& text) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (!m_hasProbe) return false;
+    text = m_probe;
+    m_hasProbe = false;
+    return true;
+  }
   bool cancelled() const { return m_cancel; }
   bool paused() const { return m_paused; }
   /// Called by the trainer between steps: blocks while paused; true when cancelled.
@@ -53,6 +68,8 @@ class RunControl {
   std::atomic<bool> m_paused{false};
   std::mutex m_mutex;
   std::condition_variable m_cv;
+  std::string m_probe;
+  bool m_hasProbe = false;
 };
 
 }  // namespace retort::distill

@@ -332,20 +332,22 @@ RunSummary Trainer::run(const Experiment& e, Observer& userObserver, const std::
   }
 
   // Probe for attention snapshots.
-  Probe probe;
   const std::string probeText = !e.observer.probe.empty() ? e.observer.probe
                                 : dev && !dev->examples.empty() ? dev->examples.front().text
                                                                 : train.examples.front().text;
-  {
+  auto encodeProbe = [&tokenizer, maxLength = e.task.maxLength](const std::string& text) {
     text::EncodeOptions eo;
-    eo.maxLength = e.task.maxLength;
-    auto enc = tokenizer->encode(probeText, nullptr, eo);
+    eo.maxLength = maxLength;
+    auto enc = tokenizer->encode(text, nullptr, eo);
     const auto n = static_cast<int64_t>(enc.input_ids.size());
-    probe.inputs.inputIds = torch::tensor(enc.input_ids, torch::kLong).view({1, n});
-    probe.inputs.tokenTypeIds = torch::tensor(enc.token_type_ids, torch::kLong).view({1, n});
-    probe.inputs.attentionMask = torch::tensor(enc.attention_mask, torch::kLong).view({1, n});
-    probe.tokens = enc.tokens;
-  }
+    Probe p;
+    p.inputs.inputIds = torch::tensor(enc.input_ids, torch::kLong).view({1, n});
+    p.inputs.tokenTypeIds = torch::tensor(enc.token_type_ids, torch::kLong).view({1, n});
+    p.inputs.attentionMask = torch::tensor(enc.attention_mask, torch::kLong).view({1, n});
+    p.tokens = enc.tokens;
+    return p;
+  };
+  Probe probe = encodeProbe(probeText);
 
   // Steps: an augmented stage is planned with its expected size until it is made.
   auto plannedExamples = [&](size_t i) -> size_t {
@@ -453,6 +455,7 @@ RunSummary Trainer::run(const Experiment& e, Observer& userObserver, const std::
     c.totalSteps = totalSteps;
     if (c.teacher) {
       c.probe = &probe;
+      c.encodeProbe = encodeProbe;
       c.attentionEvery = e.observer.attentionEvery;
     }
     cancelled = !runPhase(c);

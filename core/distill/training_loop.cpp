@@ -284,8 +284,11 @@ bool runPhase(PhaseContext& c) {
         lastLog = now;
         examplesSinceLog = 0;
       }
-      if (c.probe && c.attentionEvery > 0 && *c.globalStep % c.attentionEvery == 0 && c.observer->wantsAttention())
+      if (c.probe && c.attentionEvery > 0 && *c.globalStep % c.attentionEvery == 0 && c.observer->wantsAttention()) {
+        std::string text;
+        if (c.control && c.encodeProbe && c.control->takeProbe(text)) *c.probe = c.encodeProbe(text);
         c.observer->onAttention(takeAttentionSnapshot(c));
+      }
       if (evalEvery > 0 && step % evalEvery == 0 && step != steps) evaluate();
     }
     if (evalEvery == 0 && step < steps) evaluate();  // end of a full epoch

@@ -51,7 +51,9 @@ struct PhaseContext {
   int64_t totalSteps = 0;
   Observer* observer = nullptr;
   RunControl* control = nullptr;
-  const Probe* probe = nullptr;
+  Probe* probe = nullptr;
+  /// Encodes a new probe sentence (set by the trainer); used when RunControl has one.
+  std::function<Probe(const std::string&)> encodeProbe;
   int64_t attentionEvery = 0;
   BestKeeper* best = nullptr;                 ///< null: do not keep the best (teacher training)
   std::string modelName = "student";          ///< for evaluation reports

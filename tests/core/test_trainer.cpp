@@ -224,6 +224,32 @@ class TestTrainer : public QObject {
     QCOMPARE(summary["cancelled"].get<bool>(), true);
   }
 
+  void probeChangesDuringARun() {
+    // A probe set through RunControl while the run goes is used from the next snapshot on.
+    const std::string student = "{\"kind\": \"bert\", \"architecture\": {\"layers\": 1, \"hidden\": 16, \"heads\": 4, "
+                                "\"ffn\": 32, \"max_positions\": 20}}";
+    const std::string stages = "[{\"kind\": \"intermediate\", \"optim\": {\"max_steps\": 12, \"batch_size\": 8, \"log_every\": 1}}]";
+    auto e = distill::Experiment::fromJson(nlohmann::json::parse(experimentJson(dir(), student, stages)), "t.json", dir());
+    struct ProbeSwitcher : Recorder {
+      void onStep(const distill::StepMetrics& m) override {
+        Recorder::onStep(m);
+        if (m.globalStep == 6) control->setProbe("tok9 tok10 tok11 tok12 tok13 tok14 tok15");
+      }
+    } rec;
+    distill::RunControl control;
+    rec.control = &control;
+    distill::Trainer trainer(&control);
+    trainer.run(e, rec, dir() + "/probe");
+    QCOMPARE(rec.snapshots.size(), size_t(2));  // steps 5 and 10
+    auto ck = io::loadCheckpoint(dir() + "/probe/student");
+    text::EncodeOptions eo;
+    eo.maxLength = 16;
+    const auto fresh = ck.tokenizer->encode("tok9 tok10 tok11 tok12 tok13 tok14 tok15", nullptr, eo).tokens;
+    QVERIFY(rec.snapshots[0].tokens != fresh);
+    QCOMPARE(rec.snapshots[1].tokens, fresh);
+    QCOMPARE(rec.snapshots[1].pairs.front().studentProbs.size(), size_t(4) * fresh.size() * fresh.size());
+  }
+
   void trainsItsOwnTeacher() {
     // No teacher checkpoint: MLM pre-training on a corpus, fine-tuning on the task, then a
     // DistilBERT-style student initialised from the trained teacher's layers.
