@@ -8,7 +8,8 @@
 #   installer/setup.sh package build, then the Debian package retort_<version>_amd64.deb (CPack)
 #
 # Environment: BUILD_DIR (default build), RETORT_GUI (ON/OFF, default ON),
-# JOBS (default: the number of cores).
+# JOBS (default: the number of cores), RETORT_FUZZ (ON/OFF for `test`, default ON: the
+# libFuzzer targets of tests/fuzz, built with clang, run 20 s each).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -44,7 +45,8 @@ deps() {
 
 build() {
   deps
-  cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRETORT_GUI="$gui"
+  # Extra CMake arguments (e.g. -DRETORT_FUZZ=ON from `test`) stay in the build's cache.
+  cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRETORT_GUI="$gui" "$@"
   cmake --build "$build_dir" -j "$jobs"
 }
 
@@ -66,7 +68,8 @@ run_main() {
 }
 
 run_tests() {
-  build
+  # The fuzzing harness (tests/fuzz: clang, ASan/UBSan, 20 s a target) runs with the rest.
+  build -DRETORT_FUZZ="${RETORT_FUZZ:-ON}"
   # CTest's summary is the last thing printed.
   ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
 }

@@ -272,6 +272,8 @@ std::vector<RawRow> jsonlRows(const DatasetSpec& spec, std::string_view content)
       const size_t at = why.find("parse error at line 1, ");
       if (at != std::string::npos) why = why.substr(at + 23);
       fail(spec.path, line, "malformed JSON (" + why + "); expected one JSON object per line");
+    } catch (const nlohmann::json::out_of_range& e) {  // a number such as 1e400
+      fail(spec.path, line, std::string("malformed JSON (") + e.what() + "); expected one JSON object per line");
     }
     if (!object.is_object())
       fail(spec.path, line, std::string("expected a JSON object, found ") + object.type_name() +

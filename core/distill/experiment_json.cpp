@@ -176,6 +176,10 @@ json Experiment::readDocument(const std::string& path) {
     return json::parse(text, nullptr, true, /*ignore_comments=*/true);
   } catch (const json::parse_error& e) {
     throw Error(ErrorKind::Format, path + ": " + syntaxMessage(text, e));
+  } catch (const json::out_of_range& e) {  // a number such as 1e400 (no position given)
+    std::string reason = e.what();
+    const size_t at = reason.find("] ");
+    throw Error(ErrorKind::Format, path + ": " + (at == std::string::npos ? reason : reason.substr(at + 2)));
   }
 }
 

@@ -1,6 +1,7 @@
 #include "core/distill/run_directory.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 
@@ -83,7 +84,7 @@ RunSummary readSummary(const std::string& path) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(util::readFile(path));
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e400
     throw Error(ErrorKind::Format, path + ": not JSON (" + std::string(e.what()) + ")");
   }
   auto number = [&](const nlohmann::json& o, const std::string& at, const char* key, bool optional) -> double {
@@ -95,13 +96,21 @@ RunSummary readSummary(const std::string& path) {
     if (!it->is_number()) throw Error(ErrorKind::Format, path + ": " + at + key + ": must be a number");
     return it->get<double>();
   };
+  // A count: a non-negative integer that a double holds exactly (casting 1e300 would be undefined).
+  auto count = [&](const nlohmann::json& o, const std::string& at, const char* key, bool optional) -> int64_t {
+    const double x = number(o, at, key, optional);
+    if (optional && x == -1.0 && (!o.contains(key) || o[key].is_null())) return 0;
+    if (!(x >= 0) || x > 9007199254740992.0 || x != std::floor(x))
+      throw Error(ErrorKind::Format, path + ": " + at + key + ": must be a non-negative integer");
+    return static_cast<int64_t>(x);
+  };
   auto figures = [&](const char* who) {
     auto it = j.find(who);
     if (it == j.end() || !it->is_object()) throw Error(ErrorKind::Format, path + ": " + who + ": missing object");
     const std::string at = std::string(who) + ".";
     ModelFigures f;
     f.accuracy = number(*it, at, "accuracy", true);
-    f.parameters = static_cast<int64_t>(number(*it, at, "parameters", false));
+    f.parameters = count(*it, at, "parameters", false);
     f.sizeMb = number(*it, at, "size_mb", false);
     f.latencyMs = number(*it, at, "latency_ms", false);
     f.latencyBatchMs = std::max(0.0, number(*it, at, "latency_b32_ms", true));
@@ -116,7 +125,7 @@ RunSummary readSummary(const std::string& path) {
   s.speedup = number(j, "", "speedup", false);
   s.speedupBatch = std::max(0.0, number(j, "", "speedup_b32", true));
   s.compression = number(j, "", "compression", false);
-  s.typicalLength = static_cast<int64_t>(std::max(0.0, number(j, "", "typical_length", true)));
+  s.typicalLength = count(j, "", "typical_length", true);
   s.seconds = std::max(0.0, number(j, "", "seconds", true));
   if (auto it = j.find("cancelled"); it != j.end() && it->is_boolean()) s.cancelled = it->get<bool>();
   if (auto it = j.find("name"); it != j.end() && it->is_string()) s.name = it->get<std::string>();

@@ -113,7 +113,7 @@ BertConfig BertConfig::load(const std::string& path) {
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number like 1e400
     throw Error(ErrorKind::Format, path + ": not valid JSON (" + e.what() + ")");
   }
   return fromJson(j, path);

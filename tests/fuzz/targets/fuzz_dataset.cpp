@@ -1,0 +1,38 @@
+// Datasets: the first byte picks the format (TSV, CSV, JSON Lines) and the columns, the rest is
+// the file. Every example read back has a text, and labels index the class list.
+#include "core/data/dataset.h"
+#include "core/util/error.h"
+#include "tests/fuzz/fuzz_common.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 1) return 0;
+  static const char* extensions[] = {"tsv", "csv", "jsonl"};
+  const unsigned pick = data[0];
+  const std::string path =
+      retort::fuzz::writeInput(std::string("data.") + extensions[pick % 3], data + 1, size - 1);
+  retort::data::DatasetSpec spec;
+  spec.path = path;
+  spec.textColumn = (pick & 4) ? "text" : "sentence";
+  spec.labelColumn = (pick & 8) ? "" : "label";
+  if (pick & 16) spec.pairColumn = "sentence2";
+  try {
+    const auto d = retort::data::readDataset(spec);
+    retort::fuzz::fuzzCheck(!d.examples.empty(), "a dataset has examples");
+    for (const auto& x : d.examples) {
+      retort::fuzz::fuzzCheck(!x.text.empty(), "text not empty");
+      retort::fuzz::fuzzCheck(spec.labelColumn.empty() ? x.label == -1
+                                                       : x.label >= 0 && x.label < static_cast<int64_t>(d.labels.size()),
+                              "label in range");
+    }
+    int64_t counted = 0;
+    for (auto n : d.labelCounts()) counted += n;
+    retort::fuzz::fuzzCheck(spec.labelColumn.empty() || counted == static_cast<int64_t>(d.examples.size()),
+                            "label counts add up");
+  } catch (const retort::Error&) {
+  }
+  try {
+    (void)retort::data::readCorpus(path, (pick & 32) ? "" : spec.textColumn);
+  } catch (const retort::Error&) {
+  }
+  return 0;
+}
