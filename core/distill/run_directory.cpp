@@ -58,7 +58,10 @@ MetricsLog::MetricsLog(const std::string& path, Observer& next) : m_path(path), 
 void MetricsLog::write(const nlohmann::json& line) {
   m_out << line.dump() << '\n';
   m_out.flush();
-  if (!m_out) throw Error(ErrorKind::Io, m_path + ": write failed (disk full?)");
+  if (!m_out) {
+    const int err = errno;
+    throw Error(ErrorKind::Io, m_path + ": write failed: " + (err ? std::strerror(err) : "disk full?"));
+  }
 }
 
 void MetricsLog::onStageStart(const std::string& name, int index, int count, int64_t steps) {

@@ -58,6 +58,14 @@ void writeFileAtomic(const std::string& path, const std::string& content) {
     ::unlink(tmp.c_str());
     throw Error(ErrorKind::Io, path + ": cannot replace the file: " + std::strerror(err));
   }
+  // Make the rename itself durable across a power loss (best effort: some file systems refuse).
+  const auto slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? std::string(".") : slash == 0 ? std::string("/") : path.substr(0, slash);
+  const int dirFd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirFd >= 0) {
+    ::fsync(dirFd);
+    ::close(dirFd);
+  }
 }
 
 bool exists(const std::string& path) {
