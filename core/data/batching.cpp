@@ -6,30 +6,15 @@
 #include <utility>
 
 #include "core/util/error.h"
+#include "core/util/random.h"
 
 namespace retort::data {
 
 namespace {
 
-/// SplitMix64's finaliser: spreads nearby seeds (0, 1, 2, ...) over the whole state space.
-uint64_t mix64(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
-
-/// Unbiased draw in [0, n), n > 0: rejection of the low values that make `r % n` uneven.
-uint64_t uniformBelow(std::mt19937_64& rng, uint64_t n) {
-  const uint64_t threshold = (0 - n) % n;  // == 2^64 mod n
-  while (true) {
-    const uint64_t r = rng();
-    if (r >= threshold) return r % n;
-  }
-}
-
-/// Uniform double in [0, 1) from the top 53 bits.
-double uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+using util::mix64;
+using util::uniform01;
+using util::uniformBelow;
 
 torch::Tensor tensorFrom(std::vector<int64_t>& buffer, torch::IntArrayRef shape) {
   return torch::from_blob(buffer.data(), shape, torch::kInt64).clone();
