@@ -6,7 +6,7 @@
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
-#include "core/distill/training_loop.h"
+#include "core/distill/train_step.h"
 #include "core/eval/latency.h"
 #include "core/io/checkpoint.h"
 #include "core/util/error.h"
@@ -76,8 +76,9 @@ int benchForward(const ArgList& argList) {
   return 0;
 }
 
-/// One TinyBERT-style intermediate-layer distillation step, timed: teacher forward (no grad)
-/// + student forward + attention, hidden and embedding losses + backward + AdamW.
+/// One TinyBERT-style intermediate-layer distillation step through distill::trainStep, timed:
+/// teacher forward (no grad) + student forward + attention, hidden and embedding losses +
+/// backward + gradient clipping + AdamW (parameter groups).
 int benchTrain(const ArgList& argList) {
   Args args(argList, {"teacher-config", "student-config", "batch", "seq", "steps", "threads"}, {});
   util::setThreads(static_cast<int>(args.getInt("threads", 0, 0)));
@@ -97,47 +98,44 @@ int benchTrain(const ArgList& argList) {
   model::BertModel studentBert(sc, model::BertHeads{true, true, false});
   teacher->to(device);
   studentBert->to(device);
-  distill::StudentModel student(studentBert);
+  distill::BertStudent student(studentBert);
   auto pairs = distill::withEmbeddingPair(distill::uniformMapping(tc.numHiddenLayers, sc.numHiddenLayers, true, true));
   std::vector<int64_t> layers;
   for (const auto& p : pairs) layers.push_back(p.student);
   distill::HiddenProjections projections(sc.hiddenSize, tc.hiddenSize, layers, true);
   projections.to(device);
 
-  distill::PhaseContext c;
-  c.name = "bench";
-  c.student = &student;
-  c.teacher = teacher;
-  c.pairs = pairs;
-  c.projections = &projections;
-  c.losses.attention = c.losses.hidden = c.losses.embedding = 1.0;
-  c.device = device;
-  std::vector<torch::Tensor> params = studentBert->parameters();
-  for (auto& p : projections.parameters()) params.push_back(p);
-  torch::optim::AdamW optimizer(params, torch::optim::AdamWOptions(1e-4).weight_decay(0.01));
-  studentBert->train();
-  teacher->eval();
-
-  data::Batch b;
-  b.inputIds = torch::randint(5, tc.vocabSize, {batch, seq}, torch::TensorOptions(torch::kLong).device(device));
-  b.tokenTypeIds = torch::zeros({batch, seq}, torch::TensorOptions(torch::kLong).device(device));
-  b.attentionMask = torch::ones({batch, seq}, torch::TensorOptions(torch::kLong).device(device));
+  // The run's own step: AdamW with Hugging Face's parameter groups, clipping at 1.0, a
+  // constant learning rate of 1e-4.
+  distill::StepSpec spec;
+  spec.name = "bench";
+  spec.student = &student;
+  spec.teacher = teacher;
+  spec.pairs = pairs;
+  spec.projections = &projections;
+  spec.losses.attention = spec.losses.hidden = spec.losses.embedding = 1.0;
+  spec.optim.learningRate = 1e-4;
+  spec.optim.weightDecay = 0.01;
+  spec.optim.maxGradNorm = 1.0;
+  spec.optim.schedule = "constant";
+  spec.optim.warmup = 0;
   eval::LatencyOptions lo;
   lo.warmup = 2;
   lo.minRuns = std::min(steps, 3);
   lo.maxRuns = steps;
   lo.maxSeconds = 120;
+  auto context = distill::makeStepContext(spec, lo.warmup + steps);
+  distill::RunState state;
+
+  data::Batch b;
+  b.inputIds = torch::randint(5, tc.vocabSize, {batch, seq}, torch::TensorOptions(torch::kLong).device(device));
+  b.tokenTypeIds = torch::zeros({batch, seq}, torch::TensorOptions(torch::kLong).device(device));
+  b.attentionMask = torch::ones({batch, seq}, torch::TensorOptions(torch::kLong).device(device));
   double lastLoss = 0;
   const auto st = eval::measureLatency(
       [&] {
-        optimizer.zero_grad();
-        auto terms = distill::computeLosses(c, b);
-        torch::Tensor total;
-        for (auto& [name, t] : terms) total = total.defined() ? total + t : t;
-        total.backward();
-        optimizer.step();
+        lastLoss = distill::trainStep(context, b, state).total;
         if (device.is_cuda()) torch::cuda::synchronize();
-        lastLoss = total.item<double>();
       },
       lo);
   // Matrix-product FLOPs: teacher forward + student forward and backward (~3x forward)
@@ -146,7 +144,7 @@ int benchTrain(const ArgList& argList) {
                             static_cast<double>(tc.hiddenSize) * static_cast<double>(pairs.size());
   const double flops = forwardFlops(tc, batch, seq) + 3.0 * forwardFlops(sc, batch, seq) + projection;
   const auto info = util::runtimeInfo();
-  std::printf("bench train (TinyBERT intermediate step): teacher %lldx%lld/%lldh/%lld  student %lldx%lld/%lldh/%lld  vocab %lld\n",
+  std::printf("bench train (TinyBERT intermediate step, trainStep): teacher %lldx%lld/%lldh/%lld  student %lldx%lld/%lldh/%lld  vocab %lld\n",
               static_cast<long long>(tc.numHiddenLayers), static_cast<long long>(tc.hiddenSize),
               static_cast<long long>(tc.numAttentionHeads), static_cast<long long>(tc.intermediateSize),
               static_cast<long long>(sc.numHiddenLayers), static_cast<long long>(sc.hiddenSize),

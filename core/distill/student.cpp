@@ -7,16 +7,9 @@
 
 namespace retort::distill {
 
-torch::nn::Module& StudentModel::module() {
-  if (isBert()) return *m_bert;
-  return *m_lstm;
-}
-
-model::BertOutputs StudentModel::forward(const model::BertInputs& in, const model::ForwardOptions& opt) {
-  if (isBert()) return m_bert->forward(in, opt);
-  model::BertOutputs out;
-  out.logits = m_lstm->forward(in.inputIds, in.attentionMask);
-  return out;
+model::BertModel& StudentModel::bert() {
+  if (auto* b = asBert()) return *b;
+  throw Error(ErrorKind::InvalidArgument, "the " + kind() + " student is not a BERT");
 }
 
 std::vector<std::pair<std::string, torch::Tensor>> StudentModel::namedParameters() {
@@ -35,13 +28,23 @@ void StudentModel::setTraining(bool on) { module().train(on); }
 
 void StudentModel::to(const torch::Device& device) { module().to(device); }
 
-void StudentModel::save(const std::string& directory, const text::Tokenizer* tokenizer) {
-  if (isBert()) {
-    io::saveCheckpoint(directory, m_bert, tokenizer);
-  } else {
-    model::saveBiLstm(directory, m_lstm);
-    if (tokenizer) tokenizer->save(directory);
-  }
+model::BertOutputs BertStudent::forward(const model::BertInputs& in, const model::ForwardOptions& opt) {
+  return m_bert->forward(in, opt);
+}
+
+void BertStudent::save(const std::string& directory, const text::Tokenizer* tokenizer) {
+  io::saveCheckpoint(directory, m_bert, tokenizer);
+}
+
+model::BertOutputs BiLstmStudent::forward(const model::BertInputs& in, const model::ForwardOptions&) {
+  model::BertOutputs out;
+  out.logits = m_lstm->forward(in.inputIds, in.attentionMask);
+  return out;
+}
+
+void BiLstmStudent::save(const std::string& directory, const text::Tokenizer* tokenizer) {
+  model::saveBiLstm(directory, m_lstm);
+  if (tokenizer) tokenizer->save(directory);
 }
 
 void copyTeacherLayers(model::BertModel& student, model::BertModel& teacher,

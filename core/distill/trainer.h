@@ -1,8 +1,9 @@
 #pragma once
 // Trainer::run: the whole distillation run of an experiment, headless and Qt-free.
-//   1. data and tokenizer; 2. the teacher (loaded, or trained: optional MLM pre-training, then
-//   fine-tuning); 3. the student (random, from teacher layers, or from a checkpoint);
-//   4. every stage; 5. the best dev student, figures, and the run directory.
+//   planRun (run_plan.h): data and tokenizer, the teacher's plan, the student, mapping and
+//   projections, the phases; runPhases (phase_loop.h): every phase in order, each step through
+//   trainStep (train_step.h), the position in a RunState (run_state.h); then the best dev
+//   student, the figures (run_summary.h) and the run directory.
 
 #include <string>
 

@@ -9,6 +9,7 @@
 
 #include "core/io/safetensors.h"
 #include "core/io/safetensors_torch.h"
+#include "core/io/state_dict.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "core/util/text_format.h"
@@ -17,9 +18,6 @@ namespace fs = std::filesystem;
 
 namespace retort::io {
 namespace {
-
-std::string shapeText(c10::IntArrayRef shape) { return util::shapeText(shape.vec()); }
-using util::listNames;
 
 bool startsWith(const std::string& s, const std::string& prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
@@ -133,31 +131,12 @@ LoadedCheckpoint loadCheckpoint(const std::string& dir, const LoadOptions& optio
   }
   ck.model = model::BertModel(ck.config, heads);
 
-  std::vector<std::string> missing, mismatched;
-  std::set<std::string> used;
-  torch::NoGradGuard noGrad;
-  for (auto& item : ck.model->named_parameters()) {
-    const std::string& name = item.key();
-    auto it = stored.find(name);
-    if (it == stored.end()) {
-      const bool head = !startsWith(name, "bert.") || startsWith(name, "bert.pooler.");
-      (head ? ck.report.initialized : missing).push_back(name);
-      continue;
-    }
-    used.insert(name);
-    if (it->second.sizes() != item.value().sizes()) {
-      mismatched.push_back(name + " is " + shapeText(it->second.sizes()) + ", config.json implies " +
-                           shapeText(item.value().sizes()));
-      continue;
-    }
-    item.value().copy_(it->second);
-  }
-  if (!mismatched.empty())
-    throw Error(ErrorKind::Shape, weightsName + ": tensors of the wrong shape: " + listNames(mismatched, 4));
-  if (!missing.empty())
-    throw Error(ErrorKind::Format, weightsName + ": missing tensors: " + listNames(missing));
-  for (auto& [key, t] : stored)
-    if (!used.count(key)) ck.report.unexpected.push_back(key);
+  StateDictOptions so;
+  // Heads (and the pooler) absent from the files start fresh; the backbone is required.
+  so.optional = [](const std::string& name) { return !startsWith(name, "bert.") || startsWith(name, "bert.pooler."); };
+  auto loaded = loadStateDict(*ck.model, stored, weightsName, so);
+  ck.report.initialized = std::move(loaded.initialized);
+  ck.report.unexpected = std::move(loaded.unexpected);
 
   const bool hasTokenizer = fs::exists(fs::path(dir) / "vocab.txt") ||
                             fs::exists(fs::path(dir) / "spiece.model") ||

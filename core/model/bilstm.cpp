@@ -8,6 +8,7 @@
 
 #include "core/io/safetensors.h"
 #include "core/io/safetensors_torch.h"
+#include "core/io/state_dict.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "core/util/json_fields.h"
@@ -35,7 +36,6 @@ const std::set<std::string>& knownKeys() {
 }
 
 std::string shapeText(c10::IntArrayRef shape) { return util::shapeText(shape.vec()); }
-using util::listNames;
 
 }  // namespace
 
@@ -241,33 +241,10 @@ BiLstmClassifier loadBiLstm(const std::string& directory) {
   auto stored = io::loadTensors(file, /*toFloat32=*/true);
   BiLstmClassifier model(config);
 
-  std::vector<std::string> missing, mismatched, unexpected;
-  std::set<std::string> used;
-  torch::NoGradGuard noGrad;
-  for (auto& item : model->named_parameters()) {
-    const std::string& name = item.key();
-    auto it = stored.find(name);
-    if (it == stored.end()) {
-      missing.push_back(name);
-      continue;
-    }
-    used.insert(name);
-    if (it->second.sizes() != item.value().sizes()) {
-      mismatched.push_back(name + " is " + shapeText(it->second.sizes()) + ", config.json implies " +
-                           shapeText(item.value().sizes()));
-      continue;
-    }
-    item.value().copy_(it->second);
-  }
-  for (auto& [name, t] : stored)
-    if (!used.count(name)) unexpected.push_back(name);
-  if (!mismatched.empty())
-    throw Error(ErrorKind::Shape, weightsPath + ": tensors of the wrong shape: " + listNames(mismatched, 4));
-  if (!missing.empty())
-    throw Error(ErrorKind::Format, weightsPath + ": missing tensors: " + listNames(missing));
-  if (!unexpected.empty())
-    throw Error(ErrorKind::Format,
-                weightsPath + ": unexpected tensors (not part of this BiLSTM): " + listNames(unexpected));
+  io::StateDictOptions so;
+  so.refuseUnexpected = true;
+  so.modelName = "BiLSTM";
+  io::loadStateDict(*model, stored, weightsPath, so);
   return model;
 }
 

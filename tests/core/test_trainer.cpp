@@ -100,10 +100,10 @@ class TestTrainer : public QObject {
     cfg.hiddenSize = 8;
     cfg.numAttentionHeads = 2;
     cfg.intermediateSize = 16;
-    distill::StudentModel student(model::BertModel(cfg, model::BertHeads{}));
+    distill::BertStudent student(model::BertModel(cfg, model::BertHeads{}));
     auto pairs = distill::withEmbeddingPair(distill::uniformMapping(3, 1, true, true));
     distill::HiddenProjections proj(8, 16, {0, 1}, true);
-    int64_t global = 0;
+    distill::RunState state;
     distill::Observer quiet;
     distill::PhaseContext c;
     c.name = "intermediate";
@@ -117,7 +117,6 @@ class TestTrainer : public QObject {
     c.teacher = teacherCk.model;
     c.pairs = pairs;
     c.projections = &proj;
-    c.globalStep = &global;
     c.observer = &quiet;
     auto held = data::collate(enc, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15});
     auto measure = [&] {
@@ -127,7 +126,7 @@ class TestTrainer : public QObject {
       return std::make_pair(t.at("attention").item<double>(), t.at("hidden").item<double>());
     };
     const auto before = measure();
-    QVERIFY(distill::runPhase(c));
+    QVERIFY(distill::runPhase(c, state));
     const auto after = measure();
     qInfo("attention MSE %.4f -> %.4f, hidden MSE %.4f -> %.4f", before.first, after.first, before.second, after.second);
     QVERIFY2(after.first < 0.5 * before.first, "attention scores did not move toward the teacher's");

@@ -1,0 +1,44 @@
+#include "core/distill/phase_loop.h"
+
+#include <torch/torch.h>
+
+namespace retort::distill {
+namespace {
+
+bool atPhaseStart(const RunState& s) { return s.phaseStep == 0 && s.epoch == 0 && s.batchesDone == 0; }
+
+}  // namespace
+
+bool runPhases(RunPlan& plan, const Experiment& e, StageData& stageData, RunState& state, RunControl* control) {
+  int64_t totalSteps = plannedSteps(plan, e);
+  const int count = static_cast<int>(plan.phases.size());
+  for (size_t i = static_cast<size_t>(std::max<int64_t>(0, state.phase)); i < plan.phases.size(); ++i) {
+    auto& p = plan.phases[i];
+    auto& c = p.context;
+    if (p.pendingAugmentation) {
+      // The teacher is final here (it may have been trained by the phases before).
+      plan.teacher.model->eval();
+      c.train = &stageData.augmented(static_cast<size_t>(p.stage));
+      p.pendingAugmentation = false;
+      totalSteps = plannedSteps(plan, e);
+      if (control && control->cancelled()) return false;
+    }
+    if (i == plan.firstStudentPhase && !plan.initLayers.empty() && static_cast<int64_t>(i) == state.phase &&
+        atPhaseStart(state)) {
+      // DistilBERT's initialisation, once the teacher is final (it may have been trained above).
+      copyTeacherLayers(plan.student->bert(), plan.teacher.model, plan.initLayers);
+    }
+    c.index = static_cast<int>(i);
+    c.count = count;
+    c.totalSteps = totalSteps;
+    if (c.teacher) {
+      c.probe = &plan.probe;
+      c.encodeProbe = [&data = plan.data](const std::string& text) { return data.encodeProbe(text); };
+      c.attentionEvery = e.observer.attentionEvery;
+    }
+    if (!runPhase(c, state)) return false;
+  }
+  return true;
+}
+
+}  // namespace retort::distill

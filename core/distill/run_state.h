@@ -1,0 +1,81 @@
+#pragma once
+// Where a run stands, as plain data: what a checkpoint saves and a resume restores (and what
+// rank 0 would broadcast so that every rank agrees). Together with the experiment it is
+// everything a run needs besides weights and optimiser moments: the order of an epoch is a
+// pure function of (seed, phase, epoch, world size, rank) (epochOrder) and an MLM mask a pure
+// function of (seed, global step) (maskSeed), so no list of indices is ever stored.
+// Torch-free header: the GUI and checkpoint writers can include it cheaply.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace retort::distill {
+
+/// Where the weights of RunState::bestScore are kept.
+enum class BestWeights {
+  None,    ///< no best yet, or the run does not keep one (no dev set)
+  Memory,  ///< a copy in memory, held by the trainer (lost with the process)
+  File     ///< a safetensors file at RunState::bestWeightsPath
+};
+
+struct RunState {
+  /// The experiment's seed; epoch orders, MLM masks and augmentations derive from it.
+  uint64_t seed = 42;
+  /// Ranks of a data-parallel run (1 and 0 for a single process); part of the epoch order.
+  int64_t worldSize = 1;
+  int64_t rank = 0;
+
+  int64_t globalStep = 0;   ///< optimiser steps taken over the whole run
+  int64_t phase = 0;        ///< 0-based index of the phase being run (the phase count when done)
+  int64_t phaseStep = 0;    ///< steps taken in that phase: the learning-rate schedule's position
+  int64_t epoch = 0;        ///< 0-based epoch of the phase
+  int64_t batchesDone = 0;  ///< batches of that epoch's order (epochOrder) already trained
+
+  /// torch's default CPU generator (dropout masks, weight initialisation), as
+  /// Generator::get_state() bytes; empty = not captured. cudaGenerator: the same for the
+  /// default CUDA generator when the run uses one.
+  std::vector<uint8_t> cpuGenerator;
+  std::vector<uint8_t> cudaGenerator;
+
+  double bestScore = -1.0;       ///< best dev accuracy of the student so far; -1 = none
+  int64_t bestGlobalStep = -1;   ///< the global step it was measured at
+  int64_t bestPhase = -1;        ///< the phase it was measured in
+  BestWeights bestWeights = BestWeights::None;
+  std::string bestWeightsPath;   ///< BestWeights::File only
+
+  /// Every field; generator states as lower-case hex strings.
+  nlohmann::json toJson() const;
+  /// Reads what toJson() wrote. Throws Error(Format) "<source>: "<key>" <reason>" for a
+  /// missing key, a value of the wrong type or range, or a bad hex string.
+  static RunState fromJson(const nlohmann::json& json, const std::string& source);
+
+  bool operator==(const RunState& other) const;
+  bool operator!=(const RunState& other) const { return !(*this == other); }
+};
+
+/// Seed of a phase's epoch orders: seed + phase · 1000003.
+uint64_t phaseOrderSeed(uint64_t seed, int64_t phase);
+
+/// The batches one rank trains in one epoch of a phase: the run-wide order
+/// data::epochBatches(examples, batchSize, shuffle = true, phaseOrderSeed(seed, phase), epoch),
+/// of which rank r takes batches r, r + worldSize, r + 2·worldSize, ... (all of them for one
+/// rank). A pure function: resuming at (phase, epoch, batchesDone) needs no stored order.
+/// Throws Error(InvalidArgument) for batchSize < 1, worldSize < 1 or a rank outside
+/// [0, worldSize).
+std::vector<std::vector<size_t>> epochOrder(size_t examples, int64_t batchSize, uint64_t seed, int64_t phase,
+                                            int64_t epoch, int64_t worldSize = 1, int64_t rank = 0);
+
+/// Seed of the MLM masking of the batch trained at (0-based) global step `globalStep`.
+uint64_t maskSeed(uint64_t seed, int64_t globalStep);
+
+/// Copies torch's default generators into state (CPU always, CUDA when available) and back.
+/// Not done per step: a checkpoint writer calls captureGenerators, a resume restoreGenerators.
+void captureGenerators(RunState& state);
+/// Throws Error(Format) when a stored state does not fit the generator.
+void restoreGenerators(const RunState& state);
+
+}  // namespace retort::distill

@@ -1,0 +1,158 @@
+#include "core/distill/train_step.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "core/util/error.h"
+
+namespace retort::distill {
+namespace {
+
+bool needsTeacherLogits(const LossSpec& l) { return l.softTargets > 0 || l.logitMse > 0; }
+bool needsHidden(const LossSpec& l) { return l.cosine > 0 || l.hidden > 0 || l.embedding > 0; }
+
+/// AdamW with Hugging Face's grouping: no weight decay for biases and LayerNorm weights.
+std::unique_ptr<torch::optim::AdamW> makeOptimizer(const StepSpec& c) {
+  std::vector<torch::Tensor> decay, noDecay;
+  auto sort = [&](const std::string& name, const torch::Tensor& p) {
+    if (!p.requires_grad()) return;
+    const bool plain = name.find("bias") != std::string::npos || name.find("LayerNorm") != std::string::npos;
+    (plain ? noDecay : decay).push_back(p);
+  };
+  for (auto& [name, p] : c.student->namedParameters()) sort(name, p);
+  if (c.projections)
+    for (auto& p : c.projections->named_parameters()) sort(p.key(), p.value());
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  auto options = [&](double wd) {
+    return std::make_unique<torch::optim::AdamWOptions>(
+        torch::optim::AdamWOptions(c.optim.learningRate).weight_decay(wd).eps(1e-8));
+  };
+  groups.emplace_back(decay, options(c.optim.weightDecay));
+  groups.emplace_back(noDecay, options(0.0));
+  return std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions(c.optim.learningRate));
+}
+
+void setLearningRate(torch::optim::AdamW& opt, double lr) {
+  for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
+}
+
+/// Adds the mapped layers' attention, hidden and embedding terms.
+void addLayerTerms(const StepSpec& c, const model::BertOutputs& s, const model::BertOutputs& t,
+                   const data::Batch& batch, std::map<std::string, torch::Tensor>& terms) {
+  const LossSpec& l = c.losses;
+  torch::Tensor attention, hidden, embedding;
+  for (const auto& p : c.pairs) {
+    if (p.weight == 0) continue;
+    if (p.student == 0) {
+      if (l.embedding > 0 && p.hidden) {
+        auto e = p.weight * hiddenMse(s.hiddenStates[0], t.hiddenStates[0], c.projections->forLayer(0));
+        embedding = embedding.defined() ? embedding + e : e;
+      }
+      continue;
+    }
+    if (l.attention > 0 && p.attention) {
+      auto a = p.weight * attentionMse(s.attentionScores[static_cast<size_t>(p.student - 1)],
+                                       t.attentionScores[static_cast<size_t>(p.teacher - 1)], batch.attentionMask,
+                                       c.headMismatch);
+      attention = attention.defined() ? attention + a : a;
+    }
+    if (l.hidden > 0 && p.hidden) {
+      auto h = p.weight * hiddenMse(s.hiddenStates[static_cast<size_t>(p.student)],
+                                    t.hiddenStates[static_cast<size_t>(p.teacher)], c.projections->forLayer(p.student));
+      hidden = hidden.defined() ? hidden + h : h;
+    }
+  }
+  if (attention.defined()) terms["attention"] = l.attention * attention;
+  if (hidden.defined()) terms["hidden"] = l.hidden * hidden;
+  if (embedding.defined()) terms["embedding"] = l.embedding * embedding;
+}
+
+}  // namespace
+
+StepContext makeStepContext(const StepSpec& spec, int64_t phaseSteps) {
+  if (!spec.student) throw Error(ErrorKind::InvalidArgument, spec.name + ": no model to train");
+  StepContext c;
+  c.spec = spec;
+  c.schedule = LearningRateSchedule::of(spec.optim, phaseSteps);
+  c.optimizer = makeOptimizer(spec);
+  for (auto& [name, p] : spec.student->namedParameters()) c.clipped.push_back(p);
+  if (spec.projections)
+    for (auto& p : spec.projections->parameters()) c.clipped.push_back(p);
+  spec.student->setTraining(true);
+  if (spec.teacher) {
+    model::BertModel teacher = spec.teacher;  // a handle: eval() is not const
+    teacher->eval();
+  }
+  return c;
+}
+
+std::map<std::string, torch::Tensor> computeLosses(const StepSpec& c, const data::Batch& batch) {
+  const LossSpec& l = c.losses;
+  const auto inputs = batch.inputs();
+  std::map<std::string, torch::Tensor> terms;
+
+  model::ForwardOptions so;
+  so.logits = l.softTargets > 0 || l.hardLabels > 0 || l.logitMse > 0;
+  so.pooled = so.logits;
+  so.hiddenStates = needsHidden(l);
+  so.attentionScores = l.attention > 0;
+  so.mlmLogits = l.mlm > 0;
+  if (so.mlmLogits) so.mlmPositions = batch.mlmLabels.ne(-100);
+  auto s = c.student->forward(inputs, so);
+
+  model::BertOutputs t;
+  const bool teacherNeeded = needsTeacherLogits(l) || needsHidden(l) || l.attention > 0;
+  if (teacherNeeded) {
+    if (!c.teacher) throw Error(ErrorKind::InvalidArgument, c.name + ": a distillation loss needs a teacher");
+    model::ForwardOptions to;
+    to.logits = needsTeacherLogits(l);
+    to.pooled = to.logits;
+    to.hiddenStates = needsHidden(l);
+    to.attentionScores = l.attention > 0;
+    torch::NoGradGuard noGrad;
+    model::BertModel teacher = c.teacher;  // a handle: forward() is not const
+    t = teacher->forward(inputs, to);
+  }
+
+  if (l.softTargets > 0)
+    terms["soft_targets"] = l.softTargets * (l.softKind == "ce" ? softTargetCe(s.logits, t.logits, l.temperature)
+                                                                : softTargetKl(s.logits, t.logits, l.temperature));
+  if (l.hardLabels > 0) {
+    if (!batch.labels.defined()) throw Error(ErrorKind::InvalidArgument, c.name + ": hard-label loss on unlabeled data");
+    terms["hard_labels"] = l.hardLabels * hardLabelCe(s.logits, batch.labels);
+  }
+  if (l.logitMse > 0) terms["logit_mse"] = l.logitMse * logitMse(s.logits, t.logits);
+  if (l.mlm > 0) terms["mlm"] = l.mlm * mlmLoss(s.mlmLogits, batch.mlmLabels.index({so.mlmPositions}));
+  if (l.cosine > 0)
+    terms["cosine"] = l.cosine * cosineHidden(s.hiddenStates.back(), t.hiddenStates.back(), batch.attentionMask);
+  addLayerTerms(c, s, t, batch, terms);
+  return terms;
+}
+
+StepResult trainStep(StepContext& c, const data::Batch& batch, RunState& state) {
+  StepResult r;
+  r.learningRate = c.schedule.at(state.phaseStep);
+  setLearningRate(*c.optimizer, r.learningRate);
+  c.optimizer->zero_grad();
+  r.terms = computeLosses(c.spec, batch);
+  if (r.terms.empty()) throw Error(ErrorKind::InvalidArgument, c.spec.name + ": every loss weight is 0");
+  torch::Tensor total;
+  for (auto& [name, t] : r.terms) total = total.defined() ? total + t : t;
+  r.total = total.item<double>();
+  if (!std::isfinite(r.total)) {
+    std::string detail;
+    for (auto& [name, t] : r.terms) detail += (detail.empty() ? "" : ", ") + name + " = " + std::to_string(t.item<double>());
+    throw Error(ErrorKind::Runtime, c.spec.name + ", step " + std::to_string(state.phaseStep + 1) +
+                                        ": the loss is not finite (" + detail + "); try a lower learning rate");
+  }
+  total.backward();
+  if (c.spec.optim.maxGradNorm > 0) torch::nn::utils::clip_grad_norm_(c.clipped, c.spec.optim.maxGradNorm);
+  c.optimizer->step();
+  ++state.phaseStep;
+  ++state.globalStep;
+  r.examples = batch.size();
+  return r;
+}
+
+}  // namespace retort::distill

@@ -1,0 +1,78 @@
+#pragma once
+// One training step, the one seam that Trainer::run (through runPhase), `retort-cli bench
+// train` and the tests all call: teacher forward (no grad), student forward, the weighted loss
+// terms, the finiteness check, backward, gradient clipping, the scheduled learning rate and
+// the AdamW step. The optimiser (Hugging Face parameter groups), the clip list and the
+// schedule are built once per phase into a StepContext.
+
+#include <torch/optim/adamw.h>
+#include <torch/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/data/batching.h"
+#include "core/distill/experiment.h"
+#include "core/distill/layer_mapping.h"
+#include "core/distill/losses.h"
+#include "core/distill/run_state.h"
+#include "core/distill/schedule.h"
+#include "core/distill/student.h"
+
+namespace retort::distill {
+
+/// What a step trains and from what: the models, the mapped layers, the loss weights and the
+/// optimisation settings. Handles and pointers only; the caller owns the models.
+struct StepSpec {
+  std::string name;                           ///< the phase's name, for messages
+  OptimSpec optim;
+  LossSpec losses;
+  StudentModel* student = nullptr;            ///< the model that learns (a teacher being trained, too)
+  model::BertModel teacher{nullptr};          ///< null when training without a teacher
+  std::vector<LayerPair> pairs;               ///< mapped layers (attention, hidden, embedding terms)
+  HiddenProjections* projections = nullptr;   ///< null when no hidden/embedding term
+  HeadMismatch headMismatch = HeadMismatch::Average;
+};
+
+/// A phase's optimisation machinery, built once by makeStepContext.
+struct StepContext {
+  StepSpec spec;
+  LearningRateSchedule schedule;
+  /// AdamW (eps 1e-8) over the student's and the projections' trainable parameters in two
+  /// groups, as Hugging Face does: weight decay optim.weightDecay, and 0 for names that
+  /// contain "bias" or "LayerNorm".
+  std::unique_ptr<torch::optim::AdamW> optimizer;
+  /// Clipped together to optim.maxGradNorm (when > 0): the student's parameters, then the
+  /// projections'.
+  std::vector<torch::Tensor> clipped;
+};
+
+/// Builds the context of a phase of `phaseSteps` steps and puts the student in training mode
+/// and the teacher in evaluation mode. Throws Error(InvalidArgument) without a student.
+StepContext makeStepContext(const StepSpec& spec, int64_t phaseSteps);
+
+/// What one step did.
+struct StepResult {
+  std::map<std::string, torch::Tensor> terms;  ///< the weighted loss terms (scalars on the device)
+  double total = 0.0;                          ///< their sum, read once (the finiteness check)
+  double learningRate = 0.0;                   ///< the rate this step used
+  int64_t examples = 0;                        ///< rows in the batch
+};
+
+/// One optimisation step on a batch already on the model's device (and masked, for an MLM
+/// term): learning rate schedule.at(state.phaseStep), zero_grad, computeLosses, backward,
+/// clipping, AdamW. Advances state.globalStep and state.phaseStep by one; the position in the
+/// data (epoch, batchesDone) is the caller's. One host synchronisation (the total's value).
+/// Throws Error(InvalidArgument) when every loss weight is 0, and Error(Runtime) naming the
+/// phase, the step and every term when the loss is not finite (the weights are then
+/// untouched).
+StepResult trainStep(StepContext& context, const data::Batch& batch, RunState& state);
+
+/// The weighted loss terms of one batch (names: soft_targets, hard_labels, logit_mse, cosine,
+/// mlm, attention, hidden, embedding). Terms with weight 0 are neither computed nor listed.
+/// Gradients flow to the student (and projections) unless the caller holds a NoGradGuard.
+std::map<std::string, torch::Tensor> computeLosses(const StepSpec& spec, const data::Batch& batch);
+
+}  // namespace retort::distill
