@@ -65,14 +65,14 @@ const std::vector<std::pair<StageData, const char*>>& enumTable() {
 }
 
 template <typename E>
-std::string toString(E value) {
+std::string spelling(E value) {
   for (const auto& [v, name] : enumTable<E>())
     if (v == value) return name;
   throw std::invalid_argument("an enum value without a spelling");
 }
 
 template <typename E>
-bool fromString(const std::string& text, E& out) {
+bool parseSpelling(const std::string& text, E& out) {
   for (const auto& [v, name] : enumTable<E>())
     if (text == name) {
       out = v;
@@ -84,13 +84,13 @@ bool fromString(const std::string& text, E& out) {
 template <typename E>
 E enumOf(const std::string& text) {
   E value{};
-  if (!fromString(text, value)) throw std::invalid_argument("\"" + text + "\" is not a known option");
+  if (!parseSpelling(text, value)) throw std::invalid_argument("\"" + text + "\" is not a known option");
   return value;
 }
 
 #define RETORT_ENUM_FUNCTIONS(E)                          \
-  template std::string toString<E>(E);                    \
-  template bool fromString<E>(const std::string&, E&);    \
+  template std::string spelling<E>(E);                    \
+  template bool parseSpelling<E>(const std::string&, E&);    \
   template E enumOf<E>(const std::string&);
 RETORT_ENUM_FUNCTIONS(StudentKind)
 RETORT_ENUM_FUNCTIONS(StudentInit)
@@ -137,15 +137,15 @@ bool ExperimentDocument::save(const QString& path, QString* error) const {
 }
 
 StudentKind ExperimentDocument::studentKind() const { return enumOf<StudentKind>(m_experiment.student.kind); }
-void ExperimentDocument::setStudentKind(StudentKind kind) { m_experiment.student.kind = toString(kind); }
+void ExperimentDocument::setStudentKind(StudentKind kind) { m_experiment.student.kind = spelling(kind); }
 StudentInit ExperimentDocument::studentInit() const { return enumOf<StudentInit>(m_experiment.student.init); }
-void ExperimentDocument::setStudentInit(StudentInit init) { m_experiment.student.init = toString(init); }
+void ExperimentDocument::setStudentInit(StudentInit init) { m_experiment.student.init = spelling(init); }
 MappingKind ExperimentDocument::mappingKind() const { return enumOf<MappingKind>(m_experiment.mapping.kind); }
-void ExperimentDocument::setMappingKind(MappingKind kind) { m_experiment.mapping.kind = toString(kind); }
+void ExperimentDocument::setMappingKind(MappingKind kind) { m_experiment.mapping.kind = spelling(kind); }
 HeadMismatch ExperimentDocument::headMismatch() const { return enumOf<HeadMismatch>(m_experiment.mapping.headMismatch); }
-void ExperimentDocument::setHeadMismatch(HeadMismatch mode) { m_experiment.mapping.headMismatch = toString(mode); }
+void ExperimentDocument::setHeadMismatch(HeadMismatch mode) { m_experiment.mapping.headMismatch = spelling(mode); }
 TeacherFinetune ExperimentDocument::teacherFinetune() const { return enumOf<TeacherFinetune>(m_experiment.teacher.finetune); }
-void ExperimentDocument::setTeacherFinetune(TeacherFinetune mode) { m_experiment.teacher.finetune = toString(mode); }
+void ExperimentDocument::setTeacherFinetune(TeacherFinetune mode) { m_experiment.teacher.finetune = spelling(mode); }
 StageKind ExperimentDocument::stageKind(const distill::StageSpec& stage) { return enumOf<StageKind>(stage.kind); }
 Schedule ExperimentDocument::schedule(const distill::OptimSpec& optim) { return enumOf<Schedule>(optim.schedule); }
 SoftKind ExperimentDocument::softKind(const distill::LossSpec& losses) { return enumOf<SoftKind>(losses.softKind); }
@@ -158,9 +158,9 @@ StageData defaultData(StageKind kind) { return kind == StageKind::General ? Stag
 
 distill::StageSpec ExperimentDocument::newStage(StageKind kind, const std::vector<distill::StageSpec>& stages) {
   distill::StageSpec s;
-  s.kind = toString(kind);
+  s.kind = spelling(kind);
   s.losses = distill::presetLosses(s.kind);
-  s.data = toString(defaultData(kind));
+  s.data = spelling(defaultData(kind));
   auto taken = [&](const std::string& name) {
     for (const auto& other : stages)
       if (other.name == name) return true;
@@ -174,9 +174,9 @@ distill::StageSpec ExperimentDocument::newStage(StageKind kind, const std::vecto
 void ExperimentDocument::setStageKind(distill::StageSpec& stage, StageKind kind) {
   const StageKind old = stageKind(stage);
   if (old == kind) return;
-  if (stage.losses == distill::presetLosses(stage.kind)) stage.losses = distill::presetLosses(toString(kind));
-  if (stage.data == toString(defaultData(old))) stage.data = toString(defaultData(kind));
-  stage.kind = toString(kind);
+  if (stage.losses == distill::presetLosses(stage.kind)) stage.losses = distill::presetLosses(spelling(kind));
+  if (stage.data == spelling(defaultData(old))) stage.data = spelling(defaultData(kind));
+  stage.kind = spelling(kind);
 }
 
 }  // namespace app

@@ -33,10 +33,10 @@ const std::vector<std::pair<E, const char*>>& enumTable();
 
 /// The experiment-file spelling of a value.
 template <typename E>
-std::string toString(E value);
+std::string spelling(E value);
 /// The value of a spelling; false (and `out` unchanged) for a spelling the table lacks.
 template <typename E>
-bool fromString(const std::string& text, E& out);
+bool parseSpelling(const std::string& text, E& out);
 /// The value of a spelling core has validated (the document's own fields); throws
 /// std::invalid_argument for a spelling the table lacks.
 template <typename E>

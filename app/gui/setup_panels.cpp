@@ -44,7 +44,7 @@ SetupPanels::SetupPanels(QWidget* parent) : QTabWidget(parent) {
   connect(m_mapping, &widgets::LayerMappingEditor::mappingChanged, this, [this, edited] {
     if (m_loading) return;
     // The editor's pairs are the mapping now; they include 0 <-> 0 when it is wanted.
-    m_mappingSpec.kind = toString(MappingKind::Explicit);
+    m_mappingSpec.kind = spelling(MappingKind::Explicit);
     m_mappingSpec.pairs.clear();
     for (const auto& p : m_mapping->pairs()) m_mappingSpec.pairs.push_back({p.student, p.teacher, p.attention, p.hidden, p.weight});
     m_mappingSpec.embeddings = false;

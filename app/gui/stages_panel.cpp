@@ -55,7 +55,7 @@ StagesPanel::StagesPanel(QWidget* parent) : QWidget(parent) {
     l.softTargets = w.softTargets;
     l.temperature = w.temperature;
     SoftKind kind = SoftKind::Kl;
-    if (fromString(w.softKind.toStdString(), kind)) l.softKind = toString(kind);
+    if (parseSpelling(w.softKind.toStdString(), kind)) l.softKind = spelling(kind);
     l.hardLabels = w.hardLabels;
     l.logitMse = w.logitMse;
     l.cosine = w.cosine;
@@ -111,7 +111,7 @@ bool StagesPanel::applyCell(int row, int column, const QString& value) {
     }
     case Kind: {
       StageKind kind = StageKind::Distill;
-      ok = fromString(value.toStdString(), kind);
+      ok = parseSpelling(value.toStdString(), kind);
       if (ok) ExperimentDocument::setStageKind(s, kind);
       break;
     }
@@ -135,8 +135,8 @@ bool StagesPanel::applyCell(int row, int column, const QString& value) {
     }
     case ScheduleColumn: {
       Schedule schedule = Schedule::Linear;
-      ok = fromString(value.toStdString(), schedule);
-      if (ok) s.optim.schedule = toString(schedule);
+      ok = parseSpelling(value.toStdString(), schedule);
+      if (ok) s.optim.schedule = spelling(schedule);
       break;
     }
     case Warmup: {

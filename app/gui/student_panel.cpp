@@ -89,13 +89,13 @@ void StudentPanel::load(const distill::StudentSpec& s) {
 }
 
 void StudentPanel::store(distill::StudentSpec& s) const {
-  s.kind = toString(kind());
+  s.kind = spelling(kind());
   if (isBert()) {
     storeShape(m_shape, s.architecture);
-    s.init = toString(comboValue<StudentInit>(m_init));
+    s.init = spelling(comboValue<StudentInit>(m_init));
     s.checkpoint = comboValue<StudentInit>(m_init) == StudentInit::Checkpoint ? m_checkpoint->text().toStdString() : std::string();
   } else {
-    s.init = toString(StudentInit::Random);
+    s.init = spelling(StudentInit::Random);
     s.checkpoint.clear();
   }
 }
