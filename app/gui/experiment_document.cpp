@@ -105,8 +105,7 @@ RETORT_ENUM_FUNCTIONS(StageData)
 
 // ---- the document ------------------------------------------------------------------------
 
-ExperimentDocument::ExperimentDocument()
-    : m_experiment(distill::Experiment::fromJson(nlohmann::json{{"format", 1}}, "experiment", std::string())) {}
+ExperimentDocument::ExperimentDocument() { m_experiment.stages.push_back(newStage(StageKind::Distill, {})); }
 
 ExperimentDocument ExperimentDocument::load(const QString& path) {
   return ExperimentDocument(distill::Experiment::load(path.toStdString()));

@@ -44,7 +44,7 @@ E enumOf(const std::string& text);
 
 class ExperimentDocument {
  public:
-  /// Core's defaults (Experiment{} with one distill stage, as fromJson gives for {"format": 1}).
+  /// Core's defaults: Experiment{} with one distill stage (what a file without "stages" gives).
   ExperimentDocument();
   /// Experiment::load: throws retort::Error with core's message.
   static ExperimentDocument load(const QString& path);

@@ -3,6 +3,7 @@
 #include <QMetaObject>
 
 #include <exception>
+#include <functional>
 #include <mutex>
 
 #include "core/distill/trainer.h"
@@ -11,32 +12,38 @@
 namespace retort {
 namespace app {
 
-/// The observer on the training thread: copies what is shown and posts it to the GUI thread;
-/// steps go into a buffer that the GUI thread takes in batches.
+/// The observer on the training thread: copies what is shown and hands it to the GUI thread.
+/// Steps and the events whose order matters with them (a stage's start, an evaluation, the
+/// run's end) go into one queue under a mutex; the GUI thread drains it in order, steps
+/// batched between the events. Steps ask for a throttled drain, the events for one at once.
 class RunController::Bridge : public distill::Observer {
  public:
+  using Event = std::function<void(RunController*)>;
+  struct Item {
+    bool isStep = false;
+    distill::StepMetrics step;
+    Event event;
+  };
+
   explicit Bridge(RunController* owner) : m_owner(owner) {}
   void onStageStart(const std::string& name, int index, int count, int64_t steps) override {
-    post([=](RunController* o) {
-      o->flushSteps();
-      Q_EMIT o->stageStarted(QString::fromStdString(name), index, count, steps);
-    });
+    enqueue([=](RunController* o) { Q_EMIT o->stageStarted(QString::fromStdString(name), index, count, steps); });
   }
   void onStep(const distill::StepMetrics& m) override {
     bool schedule = false;
     {
       std::lock_guard<std::mutex> lock(m_mutex);
-      m_steps.push_back(m);
-      schedule = !m_flushQueued;
-      m_flushQueued = true;
+      Item item;
+      item.isStep = true;
+      item.step = m;
+      m_items.push_back(std::move(item));
+      schedule = !m_drainQueued;
+      m_drainQueued = true;
     }
     if (schedule) post([](RunController* o) { o->scheduleStepFlush(); });
   }
   void onEval(const distill::EvalMetrics& m) override {
-    post([m](RunController* o) {
-      o->flushSteps();
-      Q_EMIT o->evaluated(m);
-    });
+    enqueue([m](RunController* o) { Q_EMIT o->evaluated(m); });
   }
   void onAttention(const distill::AttentionSnapshot& s) override {
     auto copy = std::make_shared<const distill::AttentionSnapshot>(s);
@@ -46,12 +53,23 @@ class RunController::Bridge : public distill::Observer {
     post([text](RunController* o) { Q_EMIT o->message(QString::fromStdString(text)); });
   }
 
-  /// The buffered steps, emptied; the next step posts again.
-  std::vector<distill::StepMetrics> takeSteps() {
+  /// An event in order with the steps, delivered (with the steps before it) at once.
+  void enqueue(Event event) {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      Item item;
+      item.event = std::move(event);
+      m_items.push_back(std::move(item));
+    }
+    post([](RunController* o) { o->flushSteps(); });
+  }
+
+  /// The queue, emptied; the next step asks for a drain again.
+  std::vector<Item> take() {
     std::lock_guard<std::mutex> lock(m_mutex);
-    std::vector<distill::StepMetrics> out;
-    out.swap(m_steps);
-    m_flushQueued = false;
+    std::vector<Item> out;
+    out.swap(m_items);
+    m_drainQueued = false;
     return out;
   }
 
@@ -66,8 +84,8 @@ class RunController::Bridge : public distill::Observer {
  private:
   RunController* m_owner;
   std::mutex m_mutex;
-  std::vector<distill::StepMetrics> m_steps;
-  bool m_flushQueued = false;
+  std::vector<Item> m_items;
+  bool m_drainQueued = false;
 };
 
 RunController::RunController(QObject* parent) : QObject(parent), m_bridge(std::make_unique<Bridge>(this)) {
@@ -96,17 +114,29 @@ void RunController::scheduleStepFlush() {
 
 void RunController::flushSteps() {
   m_flushTimer.stop();
-  std::vector<distill::StepMetrics> steps = m_bridge->takeSteps();
-  if (steps.empty()) return;
-  m_sinceFlush.restart();
-  ++m_stepBatches;
-  Q_EMIT stepsReported(steps);
+  std::vector<distill::StepMetrics> steps;
+  auto emitSteps = [&] {
+    if (steps.empty()) return;
+    m_sinceFlush.restart();
+    ++m_stepBatches;
+    Q_EMIT stepsReported(steps);
+    steps.clear();
+  };
+  for (auto& item : m_bridge->take()) {
+    if (item.isStep) {
+      steps.push_back(std::move(item.step));
+    } else {
+      emitSteps();
+      item.event(this);
+    }
+  }
+  emitSteps();
 }
 
 bool RunController::start(const distill::Experiment& experiment, const QString& runDir) {
   if (m_running) return false;
   if (m_worker.joinable()) m_worker.join();
-  m_bridge->takeSteps();
+  m_bridge->take();
   m_control = std::make_unique<distill::RunControl>();
   m_running = true;
   m_runDir = runDir;
@@ -117,16 +147,14 @@ bool RunController::start(const distill::Experiment& experiment, const QString& 
     try {
       distill::Trainer trainer(control);
       const auto summary = trainer.run(experiment, *bridge, dir);
-      bridge->post([summary](RunController* o) {
-        o->flushSteps();
+      bridge->enqueue([summary](RunController* o) {
         o->finishOnGuiThread();
         Q_EMIT o->finished(summary);
       });
     } catch (const std::exception& e) {
       std::string what = e.what();
       if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);  // LibTorch's backtrace
-      bridge->post([what](RunController* o) {
-        o->flushSteps();
+      bridge->enqueue([what](RunController* o) {
         o->finishOnGuiThread();
         Q_EMIT o->failed(QString::fromStdString(what));
       });

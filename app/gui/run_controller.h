@@ -4,10 +4,10 @@
 // steps, evaluations, attention snapshots (at the experiment's cadence) and messages.
 //
 // Steps are throttled at the source: the observer on the training thread appends them to a
-// buffer under a mutex and posts one queued call while none is pending; the GUI thread
-// delivers the buffer as one stepsReported() batch at most every kStepIntervalMs. A stage's
-// start, an evaluation, the run's end and its failure deliver the buffer first, so that no
-// step is lost and the order holds.
+// queue under a mutex and posts one queued call while none is pending; the GUI thread
+// delivers them as one stepsReported() batch at most every kStepIntervalMs. A stage's start,
+// an evaluation, the run's end and its failure go through the same queue and are delivered
+// at once, after the steps that came before them: no step is lost and the order holds.
 
 #include <QElapsedTimer>
 #include <QObject>

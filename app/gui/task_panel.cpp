@@ -113,6 +113,7 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_job(new LatestJob(thi
   connect(m_maxLength, qOverload<int>(&QSpinBox::valueChanged), this, [this](int) { Q_EMIT edited(); });
   connect(m_demo, &QPushButton::clicked, this, [this] { Q_EMIT useDemoRequested(); });
   retranslate();
+  load(distill::TaskSpec{});  // core's defaults until a document is shown
 }
 
 void TaskPanel::retranslate() {

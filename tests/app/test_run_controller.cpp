@@ -101,7 +101,7 @@ class TestRunController : public QObject {
       run.observer().onStageStart("prediction", 1, 2, 10);
     });
     trainer.join();
-    QTRY_COMPARE_WITH_TIMEOUT(events.size(), 4, 5000);
+    QTRY_VERIFY2_WITH_TIMEOUT(events.size() == 4, qPrintable(events.join(QStringLiteral(" | "))), 5000);
     QCOMPARE(events, (QStringList{QStringLiteral("steps 5"), QStringLiteral("eval"), QStringLiteral("steps 1"), QStringLiteral("prediction")}));
   }
 };
