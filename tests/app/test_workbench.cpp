@@ -86,7 +86,8 @@ class TestWorkbench : public QObject {
     QVERIFY(w.openPreset(QStringLiteral("demo")));
     auto* preview = w.findChild<QTableWidget*>(QStringLiteral("taskPreview"));
     QVERIFY(preview);
-    QTRY_COMPARE_WITH_TIMEOUT(preview->rowCount(), 8, 30000);  // read on a worker
+    QTRY_VERIFY_WITH_TIMEOUT(!w.taskPanel()->isReading(), 30000);  // read on a worker
+    QCOMPARE(preview->rowCount(), 8);
     QCOMPARE(preview->columnCount(), 2);
     const QString labels = w.taskPanel()->labelSummary();
     QVERIFY2(labels.contains(QStringLiteral("early: 1500")) && labels.contains(QStringLiteral("modern: 1500")), qPrintable(labels));
