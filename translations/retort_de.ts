@@ -48,6 +48,92 @@
     </message>
 </context>
 <context>
+    <name>retort::app::DocumentController</name>
+    <message>
+        <source>Open Experiment</source>
+        <translation>Experiment öffnen</translation>
+    </message>
+    <message>
+        <source>Experiments (*.json)</source>
+        <translation>Experimente (*.json)</translation>
+    </message>
+    <message>
+        <source>Save Experiment</source>
+        <translation>Experiment speichern</translation>
+    </message>
+    <message>
+        <source>&amp;New Experiment</source>
+        <translation>&amp;Neues Experiment</translation>
+    </message>
+    <message>
+        <source>&amp;Open Experiment…</source>
+        <translation>Experiment ö&amp;ffnen …</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <source>&amp;Presets</source>
+        <translation>&amp;Vorlagen</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Speichern</translation>
+    </message>
+    <message>
+        <source>Save &amp;As…</source>
+        <translation>Speichern &amp;unter …</translation>
+    </message>
+    <message>
+        <source>Could not open the experiment: %1</source>
+        <translation>Das Experiment konnte nicht geöffnet werden: %1</translation>
+    </message>
+    <message>
+        <source>Preset "%1" loaded; Start runs it.</source>
+        <translation>Vorlage „%1“ geladen; Starten führt sie aus.</translation>
+    </message>
+    <message>
+        <source>Could not open the preset: %1</source>
+        <translation>Die Vorlage konnte nicht geöffnet werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not save the experiment: %1</source>
+        <translation>Das Experiment konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not save the experiment: %1: %2</source>
+        <translation>Das Experiment konnte nicht gespeichert werden: %1: %2</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Ungespeicherte Änderungen</translation>
+    </message>
+    <message>
+        <source>The experiment has unsaved changes. Save them?</source>
+        <translation>Das Experiment hat ungespeicherte Änderungen. Sollen sie gespeichert werden?</translation>
+    </message>
+</context>
+<context>
+    <name>retort::app::HistoryController</name>
+    <message>
+        <source>BiLSTM student</source>
+        <translation>BiLSTM-Schüler</translation>
+    </message>
+    <message numerus="yes">
+        <source>student %1×%2, %n stage(s)</source>
+        <translation><numerusform>Schüler %1×%2, %n Phase</numerusform><numerusform>Schüler %1×%2, %n Phasen</numerusform></translation>
+    </message>
+    <message>
+        <source>total</source>
+        <translation>gesamt</translation>
+    </message>
+</context>
+<context>
     <name>retort::app::MainWindow</name>
     <message>
         <source>Open Checkpoint</source>
@@ -90,76 +176,12 @@
         <translation>Der Checkpoint konnte nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <source>Stage %1 of %2: %3</source>
-        <translation>Phase %1 von %2: %3</translation>
-    </message>
-    <message>
-        <source>Open Experiment</source>
-        <translation>Experiment öffnen</translation>
-    </message>
-    <message>
-        <source>Experiments (*.json)</source>
-        <translation>Experimente (*.json)</translation>
-    </message>
-    <message>
-        <source>Save Experiment</source>
-        <translation>Experiment speichern</translation>
-    </message>
-    <message>
-        <source>&amp;New Experiment</source>
-        <translation>&amp;Neues Experiment</translation>
-    </message>
-    <message>
-        <source>&amp;Open Experiment…</source>
-        <translation>Experiment ö&amp;ffnen …</translation>
-    </message>
-    <message>
-        <source>Open &amp;Recent</source>
-        <translation>&amp;Zuletzt geöffnet</translation>
-    </message>
-    <message>
-        <source>&amp;Presets</source>
-        <translation>&amp;Vorlagen</translation>
-    </message>
-    <message>
-        <source>&amp;Save</source>
-        <translation>&amp;Speichern</translation>
-    </message>
-    <message>
-        <source>Save &amp;As…</source>
-        <translation>Speichern &amp;unter …</translation>
-    </message>
-    <message>
         <source>Open &amp;Checkpoint…</source>
         <translation>&amp;Checkpoint öffnen …</translation>
     </message>
     <message>
-        <source>&amp;Export Student…</source>
-        <translation>Schüler &amp;exportieren …</translation>
-    </message>
-    <message>
         <source>&amp;Run</source>
         <translation>&amp;Lauf</translation>
-    </message>
-    <message>
-        <source>&amp;Start</source>
-        <translation>&amp;Starten</translation>
-    </message>
-    <message>
-        <source>Start the distillation run (Ctrl+R)</source>
-        <translation>Den Destillationslauf starten (Strg+R)</translation>
-    </message>
-    <message>
-        <source>&amp;Pause</source>
-        <translation>&amp;Pausieren</translation>
-    </message>
-    <message>
-        <source>S&amp;top</source>
-        <translation>&amp;Anhalten</translation>
-    </message>
-    <message>
-        <source>Stop the run; the student trained so far is kept</source>
-        <translation>Den Lauf anhalten; der bis dahin trainierte Schüler bleibt erhalten</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -172,26 +194,6 @@
     <message>
         <source>Larger fonts and views, for a projector</source>
         <translation>Größere Schrift und Ansichten, für einen Projektor</translation>
-    </message>
-    <message>
-        <source>Task</source>
-        <translation>Aufgabe</translation>
-    </message>
-    <message>
-        <source>Teacher</source>
-        <translation>Lehrer</translation>
-    </message>
-    <message>
-        <source>Student</source>
-        <translation>Schüler</translation>
-    </message>
-    <message>
-        <source>Layer mapping</source>
-        <translation>Schichtzuordnung</translation>
-    </message>
-    <message>
-        <source>Stages and losses</source>
-        <translation>Phasen und Verluste</translation>
     </message>
     <message>
         <source>Loss curves</source>
@@ -214,38 +216,6 @@
         <translation>%1[*] — Retort</translation>
     </message>
     <message>
-        <source>Could not open the experiment: %1</source>
-        <translation>Das Experiment konnte nicht geöffnet werden: %1</translation>
-    </message>
-    <message>
-        <source>Preset "%1" loaded; Start runs it.</source>
-        <translation>Vorlage „%1“ geladen; Starten führt sie aus.</translation>
-    </message>
-    <message>
-        <source>Could not open the preset: %1</source>
-        <translation>Die Vorlage konnte nicht geöffnet werden: %1</translation>
-    </message>
-    <message>
-        <source>Could not save the experiment: %1</source>
-        <translation>Das Experiment konnte nicht gespeichert werden: %1</translation>
-    </message>
-    <message>
-        <source>Could not save the experiment: %1: %2</source>
-        <translation>Das Experiment konnte nicht gespeichert werden: %1: %2</translation>
-    </message>
-    <message>
-        <source>Saved %1</source>
-        <translation>%1 gespeichert</translation>
-    </message>
-    <message>
-        <source>Unsaved changes</source>
-        <translation>Ungespeicherte Änderungen</translation>
-    </message>
-    <message>
-        <source>The experiment has unsaved changes. Save them?</source>
-        <translation>Das Experiment hat ungespeicherte Änderungen. Sollen sie gespeichert werden?</translation>
-    </message>
-    <message>
         <source>The experiment cannot run: %1</source>
         <translation>Das Experiment kann nicht laufen: %1</translation>
     </message>
@@ -254,72 +224,55 @@
         <translation>Die Schichtzuordnung ist ungültig: %1</translation>
     </message>
     <message>
-        <source>previous run</source>
-        <translation>vorheriger Lauf</translation>
-    </message>
-    <message>
-        <source>Paused</source>
-        <translation>Pausiert</translation>
-    </message>
-    <message>
-        <source>Resumed</source>
-        <translation>Fortgesetzt</translation>
-    </message>
-    <message>
-        <source>Stopping… the student trained so far is kept</source>
-        <translation>Wird angehalten … der bis dahin trainierte Schüler bleibt erhalten</translation>
-    </message>
-    <message>
-        <source>&amp;Resume</source>
-        <translation>&amp;Fortsetzen</translation>
-    </message>
-    <message>
-        <source>total</source>
-        <translation>gesamt</translation>
-    </message>
-    <message>
-        <source>%1 examples/s · ETA %2</source>
-        <translation>%1 Beispiele/s · Restzeit %2</translation>
-    </message>
-    <message>
-        <source>Run stopped; the student so far is in %1</source>
-        <translation>Lauf angehalten; der bisherige Schüler liegt in %1</translation>
-    </message>
-    <message>
-        <source>Run finished in %1; files in %2</source>
-        <translation>Lauf in %1 beendet; Dateien in %2</translation>
-    </message>
-    <message>
-        <source>The run stopped with an error: %1</source>
-        <translation>Der Lauf wurde mit einem Fehler abgebrochen: %1</translation>
-    </message>
-    <message>
-        <source>Export the student to</source>
-        <translation>Schüler exportieren nach</translation>
-    </message>
-    <message>
-        <source>Could not export the student: %1</source>
-        <translation>Der Schüler konnte nicht exportiert werden: %1</translation>
-    </message>
-    <message>
-        <source>Student exported to %1 (Hugging Face layout)</source>
-        <translation>Schüler nach %1 exportiert (Hugging-Face-Format)</translation>
-    </message>
-    <message>
-        <source>BiLSTM student</source>
-        <translation>BiLSTM-Schüler</translation>
-    </message>
-    <message numerus="yes">
-        <source>student %1×%2, %n stage(s)</source>
-        <translation><numerusform>Schüler %1×%2, %n Phase</numerusform><numerusform>Schüler %1×%2, %n Phasen</numerusform></translation>
-    </message>
-    <message>
         <source>No attention for the probe: %1</source>
         <translation>Keine Attention für den Testsatz: %1</translation>
     </message>
     <message>
         <source>The new probe sentence is used from the next attention snapshot.</source>
         <translation>Der neue Testsatz wird ab dem nächsten Attention-Schnappschuss verwendet.</translation>
+    </message>
+</context>
+<context>
+    <name>retort::app::SetupPanels</name>
+    <message>
+        <source>Task</source>
+        <translation>Aufgabe</translation>
+    </message>
+    <message>
+        <source>Teacher</source>
+        <translation>Lehrer</translation>
+    </message>
+    <message>
+        <source>Student</source>
+        <translation>Schüler</translation>
+    </message>
+    <message>
+        <source>Mapping</source>
+        <translation>Zuordnung</translation>
+    </message>
+    <message>
+        <source>Stages</source>
+        <translation>Stufen</translation>
+    </message>
+    <message>
+        <source>The task: data files and columns</source>
+        <translation>Die Aufgabe: Datendateien und Spalten</translation>
+    </message>
+    <message>
+        <source>The teacher model</source>
+        <translation>Das Lehrermodell</translation>
+    </message>
+    <message>
+        <source>The student model</source>
+        <translation>Das Schülermodell</translation>
+    </message>
+    <message>
+        <source>Which student layer learns from which teacher layer</source>
+        <translation>Welche Schülerschicht von welcher Lehrerschicht lernt</translation>
+    </message>
+    <message>
+        <source>Training stages and their loss weights</source>
+        <translation>Trainingsstufen und ihre Verlustgewichte</translation>
     </message>
 </context>
 <context>
@@ -490,6 +443,10 @@
         <source>Cannot read the training data: %1</source>
         <translation>Die Trainingsdaten können nicht gelesen werden: %1</translation>
     </message>
+    <message>
+        <source>Reading the training data…</source>
+        <translation>Trainingsdaten werden gelesen …</translation>
+    </message>
 </context>
 <context>
     <name>retort::app::TeacherPanel</name>
@@ -529,13 +486,108 @@
         <source>Cannot read the teacher: %1</source>
         <translation>Der Lehrer kann nicht gelesen werden: %1</translation>
     </message>
+    <message>
+        <source>Fine-tune on the task</source>
+        <translation>Auf die Aufgabe feinabstimmen</translation>
+    </message>
+    <message>
+        <source>When needed (no classifier, or other classes)</source>
+        <translation>Bei Bedarf (kein Klassifikator oder andere Klassen)</translation>
+    </message>
+    <message>
+        <source>Always</source>
+        <translation>Immer</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Nie</translation>
+    </message>
+</context>
+<context>
+    <name>retort::app::TrainingController</name>
+    <message>
+        <source>Stage %1 of %2: %3</source>
+        <translation>Phase %1 von %2: %3</translation>
+    </message>
+    <message>
+        <source>Start the distillation run (Ctrl+R)</source>
+        <translation>Den Destillationslauf starten (Strg+R)</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pausieren</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>&amp;Anhalten</translation>
+    </message>
+    <message>
+        <source>Stop the run; the student trained so far is kept</source>
+        <translation>Den Lauf anhalten; der bis dahin trainierte Schüler bleibt erhalten</translation>
+    </message>
+    <message>
+        <source>&amp;Export Student…</source>
+        <translation>Schüler &amp;exportieren …</translation>
+    </message>
+    <message>
+        <source>previous run</source>
+        <translation>vorheriger Lauf</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Pausiert</translation>
+    </message>
+    <message>
+        <source>Resumed</source>
+        <translation>Fortgesetzt</translation>
+    </message>
+    <message>
+        <source>Stopping… the student trained so far is kept</source>
+        <translation>Wird angehalten … der bis dahin trainierte Schüler bleibt erhalten</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Starten</translation>
+    </message>
+    <message>
+        <source>total</source>
+        <translation>gesamt</translation>
+    </message>
+    <message>
+        <source>%1 examples/s · ETA %2</source>
+        <translation>%1 Beispiele/s · Restzeit %2</translation>
+    </message>
+    <message>
+        <source>Run stopped; the student so far is in %1</source>
+        <translation>Lauf angehalten; der bisherige Schüler liegt in %1</translation>
+    </message>
+    <message>
+        <source>Run finished in %1; files in %2</source>
+        <translation>Lauf in %1 beendet; Dateien in %2</translation>
+    </message>
+    <message>
+        <source>The run stopped with an error: %1</source>
+        <translation>Der Lauf wurde mit einem Fehler abgebrochen: %1</translation>
+    </message>
+    <message>
+        <source>Export the student to</source>
+        <translation>Schüler exportieren nach</translation>
+    </message>
+    <message>
+        <source>Could not export the student: %1</source>
+        <translation>Der Schüler konnte nicht exportiert werden: %1</translation>
+    </message>
+    <message>
+        <source>Student exported to %1 (Hugging Face layout)</source>
+        <translation>Schüler nach %1 exportiert (Hugging-Face-Format)</translation>
+    </message>
 </context>
 <context>
     <name>retort::widgets::AttentionGrid</name>
-    <message>
-        <source>Layer %1</source>
-        <translation>Schicht %1</translation>
-    </message>
     <message>
         <source>No attention to show yet.</source>
         <translation>Noch keine Attention zum Anzeigen.</translation>
@@ -547,6 +599,14 @@
     <message>
         <source>Teacher layer %1, head %2</source>
         <translation>Lehrerschicht %1, Kopf %2</translation>
+    </message>
+    <message>
+        <source>Student %1</source>
+        <translation>Schüler %1</translation>
+    </message>
+    <message>
+        <source>Teacher %1</source>
+        <translation>Lehrer %1</translation>
     </message>
 </context>
 <context>
@@ -685,6 +745,22 @@ Key: %3 (#%4)
     <message>
         <source>Stage “%1”, step %2: %3 tokens, the student has %4 heads and the teacher %5.</source>
         <translation>Phase „%1“, Schritt %2: %3 Token, der Schüler hat %4 Köpfe und der Lehrer %5.</translation>
+    </message>
+    <message>
+        <source>Teacher layer %1</source>
+        <translation>Lehrerschicht %1</translation>
+    </message>
+    <message>
+        <source>The student's attention appears here once training starts.</source>
+        <translation>Die Attention des Schülers erscheint hier, sobald das Training beginnt.</translation>
+    </message>
+    <message>
+        <source>The difference appears once training starts.</source>
+        <translation>Die Differenz erscheint, sobald das Training beginnt.</translation>
+    </message>
+    <message>
+        <source>Before training: the teacher's attention on the probe sentence (%1 tokens, %2 heads). The student's is recorded during the run.</source>
+        <translation>Vor dem Training: die Attention des Lehrers auf dem Testsatz (%1 Tokens, %2 Köpfe). Die des Schülers wird während des Laufs aufgezeichnet.</translation>
     </message>
 </context>
 <context>

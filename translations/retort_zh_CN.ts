@@ -48,6 +48,92 @@
     </message>
 </context>
 <context>
+    <name>retort::app::DocumentController</name>
+    <message>
+        <source>Open Experiment</source>
+        <translation>打开实验</translation>
+    </message>
+    <message>
+        <source>Experiments (*.json)</source>
+        <translation>实验 (*.json)</translation>
+    </message>
+    <message>
+        <source>Save Experiment</source>
+        <translation>保存实验</translation>
+    </message>
+    <message>
+        <source>&amp;New Experiment</source>
+        <translation>新建实验(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Open Experiment…</source>
+        <translation>打开实验(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Presets</source>
+        <translation>预设(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save &amp;As…</source>
+        <translation>另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Could not open the experiment: %1</source>
+        <translation>无法打开实验：%1</translation>
+    </message>
+    <message>
+        <source>Preset "%1" loaded; Start runs it.</source>
+        <translation>已加载预设“%1”；点击“开始”即可运行。</translation>
+    </message>
+    <message>
+        <source>Could not open the preset: %1</source>
+        <translation>无法打开预设：%1</translation>
+    </message>
+    <message>
+        <source>Could not save the experiment: %1</source>
+        <translation>无法保存实验：%1</translation>
+    </message>
+    <message>
+        <source>Could not save the experiment: %1: %2</source>
+        <translation>无法保存实验：%1：%2</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>The experiment has unsaved changes. Save them?</source>
+        <translation>实验有未保存的更改。是否保存？</translation>
+    </message>
+</context>
+<context>
+    <name>retort::app::HistoryController</name>
+    <message>
+        <source>BiLSTM student</source>
+        <translation>BiLSTM 学生模型</translation>
+    </message>
+    <message numerus="yes">
+        <source>student %1×%2, %n stage(s)</source>
+        <translation><numerusform>学生 %1×%2，%n 个阶段</numerusform></translation>
+    </message>
+    <message>
+        <source>total</source>
+        <translation>总计</translation>
+    </message>
+</context>
+<context>
     <name>retort::app::MainWindow</name>
     <message>
         <source>Open Checkpoint</source>
@@ -90,76 +176,12 @@
         <translation>无法打开检查点：%1</translation>
     </message>
     <message>
-        <source>Stage %1 of %2: %3</source>
-        <translation>阶段 %1/%2：%3</translation>
-    </message>
-    <message>
-        <source>Open Experiment</source>
-        <translation>打开实验</translation>
-    </message>
-    <message>
-        <source>Experiments (*.json)</source>
-        <translation>实验 (*.json)</translation>
-    </message>
-    <message>
-        <source>Save Experiment</source>
-        <translation>保存实验</translation>
-    </message>
-    <message>
-        <source>&amp;New Experiment</source>
-        <translation>新建实验(&amp;N)</translation>
-    </message>
-    <message>
-        <source>&amp;Open Experiment…</source>
-        <translation>打开实验(&amp;O)…</translation>
-    </message>
-    <message>
-        <source>Open &amp;Recent</source>
-        <translation>最近打开(&amp;R)</translation>
-    </message>
-    <message>
-        <source>&amp;Presets</source>
-        <translation>预设(&amp;P)</translation>
-    </message>
-    <message>
-        <source>&amp;Save</source>
-        <translation>保存(&amp;S)</translation>
-    </message>
-    <message>
-        <source>Save &amp;As…</source>
-        <translation>另存为(&amp;A)…</translation>
-    </message>
-    <message>
         <source>Open &amp;Checkpoint…</source>
         <translation>打开检查点(&amp;C)…</translation>
     </message>
     <message>
-        <source>&amp;Export Student…</source>
-        <translation>导出学生模型(&amp;E)…</translation>
-    </message>
-    <message>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
-    </message>
-    <message>
-        <source>&amp;Start</source>
-        <translation>开始(&amp;S)</translation>
-    </message>
-    <message>
-        <source>Start the distillation run (Ctrl+R)</source>
-        <translation>开始蒸馏运行（Ctrl+R）</translation>
-    </message>
-    <message>
-        <source>&amp;Pause</source>
-        <translation>暂停(&amp;P)</translation>
-    </message>
-    <message>
-        <source>S&amp;top</source>
-        <translation>停止(&amp;T)</translation>
-    </message>
-    <message>
-        <source>Stop the run; the student trained so far is kept</source>
-        <translation>停止运行；保留截至目前训练的学生模型</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -172,26 +194,6 @@
     <message>
         <source>Larger fonts and views, for a projector</source>
         <translation>更大的字体和视图，适用于投影仪</translation>
-    </message>
-    <message>
-        <source>Task</source>
-        <translation>任务</translation>
-    </message>
-    <message>
-        <source>Teacher</source>
-        <translation>教师</translation>
-    </message>
-    <message>
-        <source>Student</source>
-        <translation>学生</translation>
-    </message>
-    <message>
-        <source>Layer mapping</source>
-        <translation>层映射</translation>
-    </message>
-    <message>
-        <source>Stages and losses</source>
-        <translation>阶段与损失</translation>
     </message>
     <message>
         <source>Loss curves</source>
@@ -214,38 +216,6 @@
         <translation>%1[*] — Retort</translation>
     </message>
     <message>
-        <source>Could not open the experiment: %1</source>
-        <translation>无法打开实验：%1</translation>
-    </message>
-    <message>
-        <source>Preset "%1" loaded; Start runs it.</source>
-        <translation>已加载预设“%1”；点击“开始”即可运行。</translation>
-    </message>
-    <message>
-        <source>Could not open the preset: %1</source>
-        <translation>无法打开预设：%1</translation>
-    </message>
-    <message>
-        <source>Could not save the experiment: %1</source>
-        <translation>无法保存实验：%1</translation>
-    </message>
-    <message>
-        <source>Could not save the experiment: %1: %2</source>
-        <translation>无法保存实验：%1：%2</translation>
-    </message>
-    <message>
-        <source>Saved %1</source>
-        <translation>已保存 %1</translation>
-    </message>
-    <message>
-        <source>Unsaved changes</source>
-        <translation>未保存的更改</translation>
-    </message>
-    <message>
-        <source>The experiment has unsaved changes. Save them?</source>
-        <translation>实验有未保存的更改。是否保存？</translation>
-    </message>
-    <message>
         <source>The experiment cannot run: %1</source>
         <translation>实验无法运行：%1</translation>
     </message>
@@ -254,72 +224,55 @@
         <translation>层映射无效：%1</translation>
     </message>
     <message>
-        <source>previous run</source>
-        <translation>上次运行</translation>
-    </message>
-    <message>
-        <source>Paused</source>
-        <translation>已暂停</translation>
-    </message>
-    <message>
-        <source>Resumed</source>
-        <translation>已继续</translation>
-    </message>
-    <message>
-        <source>Stopping… the student trained so far is kept</source>
-        <translation>正在停止…将保留截至目前训练的学生模型</translation>
-    </message>
-    <message>
-        <source>&amp;Resume</source>
-        <translation>继续(&amp;R)</translation>
-    </message>
-    <message>
-        <source>total</source>
-        <translation>总计</translation>
-    </message>
-    <message>
-        <source>%1 examples/s · ETA %2</source>
-        <translation>%1 个样本/秒 · 预计剩余 %2</translation>
-    </message>
-    <message>
-        <source>Run stopped; the student so far is in %1</source>
-        <translation>运行已停止；目前的学生模型位于 %1</translation>
-    </message>
-    <message>
-        <source>Run finished in %1; files in %2</source>
-        <translation>运行完成，用时 %1；文件位于 %2</translation>
-    </message>
-    <message>
-        <source>The run stopped with an error: %1</source>
-        <translation>运行因错误而停止：%1</translation>
-    </message>
-    <message>
-        <source>Export the student to</source>
-        <translation>将学生模型导出到</translation>
-    </message>
-    <message>
-        <source>Could not export the student: %1</source>
-        <translation>无法导出学生模型：%1</translation>
-    </message>
-    <message>
-        <source>Student exported to %1 (Hugging Face layout)</source>
-        <translation>学生模型已导出到 %1（Hugging Face 格式）</translation>
-    </message>
-    <message>
-        <source>BiLSTM student</source>
-        <translation>BiLSTM 学生模型</translation>
-    </message>
-    <message numerus="yes">
-        <source>student %1×%2, %n stage(s)</source>
-        <translation><numerusform>学生 %1×%2，%n 个阶段</numerusform></translation>
-    </message>
-    <message>
         <source>No attention for the probe: %1</source>
         <translation>无法计算探测句子的注意力：%1</translation>
     </message>
     <message>
         <source>The new probe sentence is used from the next attention snapshot.</source>
         <translation>新的探测句子将从下一次注意力快照起使用。</translation>
+    </message>
+</context>
+<context>
+    <name>retort::app::SetupPanels</name>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Teacher</source>
+        <translation>教师</translation>
+    </message>
+    <message>
+        <source>Student</source>
+        <translation>学生</translation>
+    </message>
+    <message>
+        <source>Mapping</source>
+        <translation>映射</translation>
+    </message>
+    <message>
+        <source>Stages</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>The task: data files and columns</source>
+        <translation>任务：数据文件与列</translation>
+    </message>
+    <message>
+        <source>The teacher model</source>
+        <translation>教师模型</translation>
+    </message>
+    <message>
+        <source>The student model</source>
+        <translation>学生模型</translation>
+    </message>
+    <message>
+        <source>Which student layer learns from which teacher layer</source>
+        <translation>学生的哪一层向教师的哪一层学习</translation>
+    </message>
+    <message>
+        <source>Training stages and their loss weights</source>
+        <translation>训练阶段及其损失权重</translation>
     </message>
 </context>
 <context>
@@ -490,6 +443,10 @@
         <source>Cannot read the training data: %1</source>
         <translation>无法读取训练数据：%1</translation>
     </message>
+    <message>
+        <source>Reading the training data…</source>
+        <translation>正在读取训练数据…</translation>
+    </message>
 </context>
 <context>
     <name>retort::app::TeacherPanel</name>
@@ -529,13 +486,108 @@
         <source>Cannot read the teacher: %1</source>
         <translation>无法读取教师：%1</translation>
     </message>
+    <message>
+        <source>Fine-tune on the task</source>
+        <translation>在任务上微调</translation>
+    </message>
+    <message>
+        <source>When needed (no classifier, or other classes)</source>
+        <translation>需要时（无分类器或类别不同）</translation>
+    </message>
+    <message>
+        <source>Always</source>
+        <translation>总是</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>从不</translation>
+    </message>
+</context>
+<context>
+    <name>retort::app::TrainingController</name>
+    <message>
+        <source>Stage %1 of %2: %3</source>
+        <translation>阶段 %1/%2：%3</translation>
+    </message>
+    <message>
+        <source>Start the distillation run (Ctrl+R)</source>
+        <translation>开始蒸馏运行（Ctrl+R）</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Stop the run; the student trained so far is kept</source>
+        <translation>停止运行；保留截至目前训练的学生模型</translation>
+    </message>
+    <message>
+        <source>&amp;Export Student…</source>
+        <translation>导出学生模型(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>previous run</source>
+        <translation>上次运行</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Resumed</source>
+        <translation>已继续</translation>
+    </message>
+    <message>
+        <source>Stopping… the student trained so far is kept</source>
+        <translation>正在停止…将保留截至目前训练的学生模型</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>继续(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>开始(&amp;S)</translation>
+    </message>
+    <message>
+        <source>total</source>
+        <translation>总计</translation>
+    </message>
+    <message>
+        <source>%1 examples/s · ETA %2</source>
+        <translation>%1 个样本/秒 · 预计剩余 %2</translation>
+    </message>
+    <message>
+        <source>Run stopped; the student so far is in %1</source>
+        <translation>运行已停止；目前的学生模型位于 %1</translation>
+    </message>
+    <message>
+        <source>Run finished in %1; files in %2</source>
+        <translation>运行完成，用时 %1；文件位于 %2</translation>
+    </message>
+    <message>
+        <source>The run stopped with an error: %1</source>
+        <translation>运行因错误而停止：%1</translation>
+    </message>
+    <message>
+        <source>Export the student to</source>
+        <translation>将学生模型导出到</translation>
+    </message>
+    <message>
+        <source>Could not export the student: %1</source>
+        <translation>无法导出学生模型：%1</translation>
+    </message>
+    <message>
+        <source>Student exported to %1 (Hugging Face layout)</source>
+        <translation>学生模型已导出到 %1（Hugging Face 格式）</translation>
+    </message>
 </context>
 <context>
     <name>retort::widgets::AttentionGrid</name>
-    <message>
-        <source>Layer %1</source>
-        <translation>第 %1 层</translation>
-    </message>
     <message>
         <source>No attention to show yet.</source>
         <translation>暂无可显示的注意力。</translation>
@@ -547,6 +599,14 @@
     <message>
         <source>Teacher layer %1, head %2</source>
         <translation>教师第 %1 层，第 %2 个头</translation>
+    </message>
+    <message>
+        <source>Student %1</source>
+        <translation>学生 %1</translation>
+    </message>
+    <message>
+        <source>Teacher %1</source>
+        <translation>教师 %1</translation>
     </message>
 </context>
 <context>
@@ -685,6 +745,22 @@ Key: %3 (#%4)
     <message>
         <source>Stage “%1”, step %2: %3 tokens, the student has %4 heads and the teacher %5.</source>
         <translation>阶段“%1”，第 %2 步：%3 个词元，学生有 %4 个头，教师有 %5 个。</translation>
+    </message>
+    <message>
+        <source>Teacher layer %1</source>
+        <translation>教师第 %1 层</translation>
+    </message>
+    <message>
+        <source>The student's attention appears here once training starts.</source>
+        <translation>训练开始后，学生的注意力将显示在这里。</translation>
+    </message>
+    <message>
+        <source>The difference appears once training starts.</source>
+        <translation>训练开始后将显示差异。</translation>
+    </message>
+    <message>
+        <source>Before training: the teacher's attention on the probe sentence (%1 tokens, %2 heads). The student's is recorded during the run.</source>
+        <translation>训练前：教师在探测句上的注意力（%1 个词元，%2 个头）。学生的注意力在运行期间记录。</translation>
     </message>
 </context>
 <context>

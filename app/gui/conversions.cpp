@@ -1,15 +1,14 @@
 #include "app/gui/conversions.h"
 
-#include "app/gui/document_fields.h"
 
 namespace retort {
 namespace app {
 
 widgets::AttentionSnapshotData toWidgets(const distill::AttentionSnapshot& s) {
   widgets::AttentionSnapshotData d;
-  d.stage = q(s.stage);
+  d.stage = QString::fromStdString(s.stage);
   d.globalStep = s.globalStep;
-  for (const auto& t : s.tokens) d.tokens << q(t);
+  for (const auto& t : s.tokens) d.tokens << QString::fromStdString(t);
   for (const auto& p : s.pairs) {
     widgets::AttentionPairData w;
     w.studentLayer = static_cast<int>(p.studentLayer);
@@ -43,8 +42,8 @@ widgets::RunFigures toWidgets(const distill::RunSummary& s) {
   f.compression = s.compression;
   f.typicalLength = static_cast<int>(s.typicalLength);
   f.cancelled = s.cancelled;
-  f.name = q(s.name);
-  f.runDirectory = q(s.runDir);
+  f.name = QString::fromStdString(s.name);
+  f.runDirectory = QString::fromStdString(s.runDir);
   return f;
 }
 

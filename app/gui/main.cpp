@@ -12,8 +12,10 @@
 #include <QTranslator>
 
 #include <cstdio>
+#include <memory>
 
 #include "app/gui/main_window.h"
+#include "app/gui/probe_controller.h"
 #include "core/util/runtime.h"
 
 int main(int argc, char** argv) {
@@ -53,6 +55,8 @@ int main(int argc, char** argv) {
   retort::util::setThreads(0);
   retort::app::MainWindow window;
   window.show();
+  window.raise();
+  window.activateWindow();  // Ctrl+R works before anyone clicks into the window
   if (!parser.positionalArguments().isEmpty()) {
     const QString input = parser.positionalArguments().first();
     if (QFileInfo::exists(input + QStringLiteral("/config.json"))) window.openCheckpoint(input);
@@ -91,8 +95,27 @@ int main(int argc, char** argv) {
                    window.longestStallMs());
       QCoreApplication::exit(ok ? 0 : 1);
     });
-  if (parser.isSet(run)) QTimer::singleShot(0, &window, [&window] {
-      if (!window.startRun() && QCoreApplication::arguments().contains(QStringLiteral("--quit-after-run"))) QCoreApplication::exit(1);
-    });
+  auto startRun = [&window] {
+    if (!window.startRun() && QCoreApplication::arguments().contains(QStringLiteral("--quit-after-run"))) QCoreApplication::exit(1);
+  };
+  if (parser.isSet(run) && parser.isSet(shots)) {
+    // First the window as a new user sees it: the teacher's attention on the probe before
+    // training (once the probe is in, or after 30 s), then the run.
+    const QString dir = parser.value(shots);
+    auto started = std::make_shared<bool>(false);
+    auto beforeRun = [&window, dir, started, startRun] {
+      if (*started) return;
+      *started = true;
+      window.viewTabs()->setCurrentIndex(1);
+      QCoreApplication::processEvents();
+      window.grab().save(QDir(dir).filePath(QStringLiteral("before-run.png")));
+      startRun();
+    };
+    QObject::connect(window.probes(), &retort::app::ProbeController::snapshotReady, &window,
+                     [beforeRun] { QTimer::singleShot(500, beforeRun); });
+    QTimer::singleShot(30000, &window, beforeRun);
+  } else if (parser.isSet(run)) {
+    QTimer::singleShot(0, &window, startRun);
+  }
   return QApplication::exec();
 }

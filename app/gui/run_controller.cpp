@@ -1,9 +1,10 @@
 #include "app/gui/run_controller.h"
 
 #include <QMetaObject>
-#include <QPointer>
 
 #include <exception>
+#include <functional>
+#include <mutex>
 
 #include "core/distill/trainer.h"
 #include "core/util/error.h"
@@ -11,18 +12,38 @@
 namespace retort {
 namespace app {
 
-/// The observer on the training thread: copies what is shown and posts it to the GUI thread.
+/// The observer on the training thread: copies what is shown and hands it to the GUI thread.
+/// Steps and the events whose order matters with them (a stage's start, an evaluation, the
+/// run's end) go into one queue under a mutex; the GUI thread drains it in order, steps
+/// batched between the events. Steps ask for a throttled drain, the events for one at once.
 class RunController::Bridge : public distill::Observer {
  public:
+  using Event = std::function<void(RunController*)>;
+  struct Item {
+    bool isStep = false;
+    distill::StepMetrics step;
+    Event event;
+  };
+
   explicit Bridge(RunController* owner) : m_owner(owner) {}
   void onStageStart(const std::string& name, int index, int count, int64_t steps) override {
-    post([=](RunController* o) { Q_EMIT o->stageStarted(QString::fromStdString(name), index, count, steps); });
+    enqueue([=](RunController* o) { Q_EMIT o->stageStarted(QString::fromStdString(name), index, count, steps); });
   }
   void onStep(const distill::StepMetrics& m) override {
-    post([m](RunController* o) { Q_EMIT o->stepReported(m); });
+    bool schedule = false;
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      Item item;
+      item.isStep = true;
+      item.step = m;
+      m_items.push_back(std::move(item));
+      schedule = !m_drainQueued;
+      m_drainQueued = true;
+    }
+    if (schedule) post([](RunController* o) { o->scheduleStepFlush(); });
   }
   void onEval(const distill::EvalMetrics& m) override {
-    post([m](RunController* o) { Q_EMIT o->evaluated(m); });
+    enqueue([m](RunController* o) { Q_EMIT o->evaluated(m); });
   }
   void onAttention(const distill::AttentionSnapshot& s) override {
     auto copy = std::make_shared<const distill::AttentionSnapshot>(s);
@@ -32,22 +53,50 @@ class RunController::Bridge : public distill::Observer {
     post([text](RunController* o) { Q_EMIT o->message(QString::fromStdString(text)); });
   }
 
+  /// An event in order with the steps, delivered (with the steps before it) at once.
+  void enqueue(Event event) {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      Item item;
+      item.event = std::move(event);
+      m_items.push_back(std::move(item));
+    }
+    post([](RunController* o) { o->flushSteps(); });
+  }
+
+  /// The queue, emptied; the next step asks for a drain again.
+  std::vector<Item> take() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    std::vector<Item> out;
+    out.swap(m_items);
+    m_drainQueued = false;
+    return out;
+  }
+
+  /// Runs fn(owner) on the GUI thread. Posted events die with the owner, and the owner's
+  /// destructor joins the worker first, so the owner outlives every post.
   template <typename Fn>
   void post(Fn fn) {
-    QPointer<RunController> owner(m_owner);
-    QMetaObject::invokeMethod(
-        m_owner, [owner, fn] { if (owner) fn(owner.data()); }, Qt::QueuedConnection);
+    RunController* owner = m_owner;
+    QMetaObject::invokeMethod(owner, [owner, fn] { fn(owner); }, Qt::QueuedConnection);
   }
 
  private:
   RunController* m_owner;
+  std::mutex m_mutex;
+  std::vector<Item> m_items;
+  bool m_drainQueued = false;
 };
 
-RunController::RunController(QObject* parent) : QObject(parent) {
+RunController::RunController(QObject* parent) : QObject(parent), m_bridge(std::make_unique<Bridge>(this)) {
   qRegisterMetaType<distill::StepMetrics>();
+  qRegisterMetaType<std::vector<distill::StepMetrics>>();
   qRegisterMetaType<distill::EvalMetrics>();
   qRegisterMetaType<distill::RunSummary>();
   qRegisterMetaType<std::shared_ptr<const distill::AttentionSnapshot>>();
+  m_flushTimer.setSingleShot(true);
+  connect(&m_flushTimer, &QTimer::timeout, this, &RunController::flushSteps);
+  m_sinceFlush.start();
 }
 
 RunController::~RunController() {
@@ -55,28 +104,57 @@ RunController::~RunController() {
   if (m_worker.joinable()) m_worker.join();
 }
 
+distill::Observer& RunController::observer() { return *m_bridge; }
+
+void RunController::scheduleStepFlush() {
+  const qint64 since = m_sinceFlush.elapsed();
+  if (since >= kStepIntervalMs) flushSteps();
+  else if (!m_flushTimer.isActive()) m_flushTimer.start(static_cast<int>(kStepIntervalMs - since));
+}
+
+void RunController::flushSteps() {
+  m_flushTimer.stop();
+  std::vector<distill::StepMetrics> steps;
+  auto emitSteps = [&] {
+    if (steps.empty()) return;
+    m_sinceFlush.restart();
+    ++m_stepBatches;
+    Q_EMIT stepsReported(steps);
+    steps.clear();
+  };
+  for (auto& item : m_bridge->take()) {
+    if (item.isStep) {
+      steps.push_back(std::move(item.step));
+    } else {
+      emitSteps();
+      item.event(this);
+    }
+  }
+  emitSteps();
+}
+
 bool RunController::start(const distill::Experiment& experiment, const QString& runDir) {
   if (m_running) return false;
   if (m_worker.joinable()) m_worker.join();
+  m_bridge->take();
   m_control = std::make_unique<distill::RunControl>();
-  m_bridge = std::make_unique<Bridge>(this);
   m_running = true;
   m_runDir = runDir;
   const std::string dir = runDir.toStdString();
   distill::RunControl* control = m_control.get();
   Bridge* bridge = m_bridge.get();
-  m_worker = std::thread([this, experiment, dir, control, bridge] {
+  m_worker = std::thread([experiment, dir, control, bridge] {
     try {
       distill::Trainer trainer(control);
       const auto summary = trainer.run(experiment, *bridge, dir);
-      bridge->post([summary](RunController* o) {
+      bridge->enqueue([summary](RunController* o) {
         o->finishOnGuiThread();
         Q_EMIT o->finished(summary);
       });
     } catch (const std::exception& e) {
       std::string what = e.what();
       if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);  // LibTorch's backtrace
-      bridge->post([what](RunController* o) {
+      bridge->enqueue([what](RunController* o) {
         o->finishOnGuiThread();
         Q_EMIT o->failed(QString::fromStdString(what));
       });

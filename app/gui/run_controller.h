@@ -2,14 +2,24 @@
 // Runs a distillation (core's Trainer) on a worker thread and hands what the window shows to
 // the GUI thread as queued signals. Only what is shown leaves the training thread: logged
 // steps, evaluations, attention snapshots (at the experiment's cadence) and messages.
+//
+// Steps are throttled at the source: the observer on the training thread appends them to a
+// queue under a mutex and posts one queued call while none is pending; the GUI thread
+// delivers them as one stepsReported() batch at most every kStepIntervalMs. A stage's start,
+// an evaluation, the run's end and its failure go through the same queue and are delivered
+// at once, after the steps that came before them: no step is lost and the order holds.
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
+#include <QTimer>
 
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "core/distill/experiment.h"
+#include "app/gui/core_metatypes.h"
 #include "core/distill/metrics.h"
 #include "core/distill/observer.h"
 
@@ -20,6 +30,9 @@ class RunController : public QObject {
   Q_OBJECT
 
  public:
+  /// The shortest time between two step batches (at most 10 a second).
+  static constexpr int kStepIntervalMs = 100;
+
   explicit RunController(QObject* parent = nullptr);
   /// Cancels a running run and waits for the worker.
   ~RunController() override;
@@ -39,9 +52,17 @@ class RunController : public QObject {
   /// Blocks until the worker has ended (for tests and shutdown).
   void wait();
 
+  /// The observer the trainer reports to (called on the training thread; for tests, too).
+  distill::Observer& observer();
+  /// Step batches delivered so far (each one stepsReported()).
+  int stepBatches() const { return m_stepBatches; }
+  /// Delivers the buffered steps now (GUI thread).
+  void flushSteps();
+
  Q_SIGNALS:
   void stageStarted(const QString& name, int index, int count, qint64 steps);
-  void stepReported(const retort::distill::StepMetrics& metrics);
+  /// Logged steps in order, batched (see the top of this file).
+  void stepsReported(const std::vector<retort::distill::StepMetrics>& steps);
   void evaluated(const retort::distill::EvalMetrics& metrics);
   void attentionReported(const std::shared_ptr<const retort::distill::AttentionSnapshot>& snapshot);
   void message(const QString& text);
@@ -52,18 +73,17 @@ class RunController : public QObject {
  private:
   class Bridge;
   void finishOnGuiThread();
+  void scheduleStepFlush();
 
   std::unique_ptr<distill::RunControl> m_control;
   std::unique_ptr<Bridge> m_bridge;
   std::thread m_worker;
   bool m_running = false;
   QString m_runDir;
+  QTimer m_flushTimer;
+  QElapsedTimer m_sinceFlush;
+  int m_stepBatches = 0;
 };
 
 }  // namespace app
 }  // namespace retort
-
-Q_DECLARE_METATYPE(retort::distill::StepMetrics)
-Q_DECLARE_METATYPE(retort::distill::EvalMetrics)
-Q_DECLARE_METATYPE(retort::distill::RunSummary)
-Q_DECLARE_METATYPE(std::shared_ptr<const retort::distill::AttentionSnapshot>)

@@ -1,4 +1,4 @@
-// The stages table and the loss weights of the selected stage (declared in experiment_panels.h).
+#include "app/gui/stages_panel.h"
 
 #include <QEvent>
 #include <QHBoxLayout>
@@ -8,21 +8,19 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include "app/gui/document_fields.h"
-#include "app/gui/experiment_panels.h"
-#include "core/distill/experiment.h"
+#include "app/gui/experiment_document.h"
 #include "widgets/losses/loss_weights_panel.h"
-
-using nlohmann::json;
 
 namespace retort {
 namespace app {
 
-// ---- stages -------------------------------------------------------------------------------
+namespace {
+enum Column { Name, Kind, Epochs, LearningRate, BatchSize, ScheduleColumn, Warmup, WeightDecay, ColumnCount };
+}  // namespace
 
 StagesPanel::StagesPanel(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
-  m_table = new QTableWidget(0, 8, this);
+  m_table = new QTableWidget(0, ColumnCount, this);
   m_table->setObjectName(QStringLiteral("stagesTable"));
   m_table->verticalHeader()->hide();
   m_table->horizontalHeader()->setStretchLastSection(true);
@@ -45,44 +43,41 @@ StagesPanel::StagesPanel(QWidget* parent) : QWidget(parent) {
   connect(m_table, &QTableWidget::currentCellChanged, this, [this](int row, int, int, int) { showLosses(row); });
   connect(m_table, &QTableWidget::cellChanged, this, [this](int row, int column) {
     if (m_filling || row < 0 || row >= static_cast<int>(m_stages.size())) return;
-    json& s = m_stages[static_cast<size_t>(row)];
-    const QString value = m_table->item(row, column)->text().trimmed();
-    bool ok = true;
-    switch (column) {
-      case 0: s["name"] = value.toStdString(); break;
-      case 1: s["kind"] = value.toStdString(); break;
-      case 2: s["optim"]["epochs"] = value.toInt(&ok); break;
-      case 3: s["optim"]["learning_rate"] = value.toDouble(&ok); break;
-      case 4: s["optim"]["batch_size"] = value.toInt(&ok); break;
-      case 5:
-        ok = value == QStringLiteral("linear") || value == QStringLiteral("constant");
-        if (ok) s["optim"]["schedule"] = value.toStdString();
-        break;
-      case 6: s["optim"]["warmup"] = value.toDouble(&ok); break;
-      case 7: s["optim"]["weight_decay"] = value.toDouble(&ok); break;
-      default: break;
-    }
+    const bool ok = applyCell(row, column, m_table->item(row, column)->text().trimmed());
+    fillRow(row);  // the value as stored (or the old one when it was not valid)
+    if (column == Kind && row == m_current) showLosses(row);
     if (ok) Q_EMIT edited();
   });
   connect(m_losses, &widgets::LossWeightsPanel::weightsChanged, this, [this] {
     if (m_filling || m_current < 0 || m_current >= static_cast<int>(m_stages.size())) return;
     const auto w = m_losses->weights();
-    m_stages[static_cast<size_t>(m_current)]["losses"] = {
-        {"soft_targets", w.softTargets}, {"temperature", w.temperature}, {"soft_kind", w.softKind.toStdString()},
-        {"hard_labels", w.hardLabels},   {"logit_mse", w.logitMse},     {"cosine", w.cosine},
-        {"mlm", w.mlm},                  {"attention", w.attention},    {"hidden", w.hidden},
-        {"embedding", w.embedding}};
+    distill::LossSpec& l = m_stages[static_cast<size_t>(m_current)].losses;
+    l.softTargets = w.softTargets;
+    l.temperature = w.temperature;
+    SoftKind kind = SoftKind::Kl;
+    if (parseSpelling(w.softKind.toStdString(), kind)) l.softKind = spelling(kind);
+    l.hardLabels = w.hardLabels;
+    l.logitMse = w.logitMse;
+    l.cosine = w.cosine;
+    l.mlm = w.mlm;
+    l.attention = w.attention;
+    l.hidden = w.hidden;
+    l.embedding = w.embedding;
     Q_EMIT edited();
   });
   connect(m_add, &QPushButton::clicked, this, [this] {
-    addStage({{"kind", "distill"}});
+    auto stages = m_stages;
+    stages.push_back(ExperimentDocument::newStage(StageKind::Distill, m_stages));
+    load(stages);
+    m_table->setCurrentCell(m_table->rowCount() - 1, 0);
     Q_EMIT edited();
   });
   connect(m_remove, &QPushButton::clicked, this, [this] {
     const int row = m_table->currentRow();
     if (row < 0 || m_stages.size() <= 1) return;
-    m_stages.erase(m_stages.begin() + row);
-    load({{"stages", m_stages}});
+    auto stages = m_stages;
+    stages.erase(stages.begin() + row);
+    load(stages);
     Q_EMIT edited();
   });
   retranslate();
@@ -104,54 +99,86 @@ void StagesPanel::changeEvent(QEvent* event) {
   QWidget::changeEvent(event);
 }
 
-void StagesPanel::addStage(const json& stage) {
-  m_stages.push_back(stage);
-  const int row = m_table->rowCount();
+bool StagesPanel::applyCell(int row, int column, const QString& value) {
+  distill::StageSpec& s = m_stages[static_cast<size_t>(row)];
+  bool ok = true;
+  switch (column) {
+    case Name: {
+      ok = !value.isEmpty();
+      for (size_t i = 0; ok && i < m_stages.size(); ++i) ok = static_cast<int>(i) == row || m_stages[i].name != value.toStdString();
+      if (ok) s.name = value.toStdString();
+      break;
+    }
+    case Kind: {
+      StageKind kind = StageKind::Distill;
+      ok = parseSpelling(value.toStdString(), kind);
+      if (ok) ExperimentDocument::setStageKind(s, kind);
+      break;
+    }
+    case Epochs: {
+      const int v = value.toInt(&ok);
+      ok = ok && v >= 0;
+      if (ok) s.optim.epochs = v;
+      break;
+    }
+    case LearningRate: {
+      const double v = value.toDouble(&ok);
+      ok = ok && v > 0;
+      if (ok) s.optim.learningRate = v;
+      break;
+    }
+    case BatchSize: {
+      const int v = value.toInt(&ok);
+      ok = ok && v >= 1;
+      if (ok) s.optim.batchSize = v;
+      break;
+    }
+    case ScheduleColumn: {
+      Schedule schedule = Schedule::Linear;
+      ok = parseSpelling(value.toStdString(), schedule);
+      if (ok) s.optim.schedule = spelling(schedule);
+      break;
+    }
+    case Warmup: {
+      const double v = value.toDouble(&ok);
+      ok = ok && v >= 0;
+      if (ok) s.optim.warmup = v;
+      break;
+    }
+    case WeightDecay: {
+      const double v = value.toDouble(&ok);
+      ok = ok && v >= 0;
+      if (ok) s.optim.weightDecay = v;
+      break;
+    }
+    default: ok = false;
+  }
+  return ok;
+}
+
+void StagesPanel::fillRow(int row) {
+  const distill::StageSpec& s = m_stages[static_cast<size_t>(row)];
+  const bool was = m_filling;
   m_filling = true;
-  m_table->insertRow(row);
-  const distill::OptimSpec defaults;
-  const std::string kind = text(stage, {"kind"}, "distill");
-  const json optim = stage.contains("optim") ? stage["optim"] : json::object();
-  m_table->setItem(row, 0, new QTableWidgetItem(q(text(stage, {"name"}, kind))));
-  m_table->setItem(row, 1, new QTableWidgetItem(q(kind)));
-  m_table->setItem(row, 2, new QTableWidgetItem(QString::number(integer(optim, {"epochs"}, defaults.epochs))));
-  const double lr = optim.contains("learning_rate") && optim["learning_rate"].is_number() ? optim["learning_rate"].get<double>() : defaults.learningRate;
-  m_table->setItem(row, 3, new QTableWidgetItem(QString::number(lr)));
-  m_table->setItem(row, 4, new QTableWidgetItem(QString::number(integer(optim, {"batch_size"}, defaults.batchSize))));
-  m_table->setItem(row, 5, new QTableWidgetItem(q(text(optim, {"schedule"}, defaults.schedule))));
-  auto real = [&](const char* key, double fallback) {
-    return optim.contains(key) && optim[key].is_number() ? optim[key].get<double>() : fallback;
-  };
-  m_table->setItem(row, 6, new QTableWidgetItem(QString::number(real("warmup", defaults.warmup))));
-  m_table->setItem(row, 7, new QTableWidgetItem(QString::number(real("weight_decay", defaults.weightDecay))));
-  m_filling = false;
+  const QStringList cells{QString::fromStdString(s.name),      QString::fromStdString(s.kind),
+                          QString::number(s.optim.epochs),     QString::number(s.optim.learningRate),
+                          QString::number(s.optim.batchSize),  QString::fromStdString(s.optim.schedule),
+                          QString::number(s.optim.warmup),     QString::number(s.optim.weightDecay)};
+  for (int c = 0; c < ColumnCount; ++c) {
+    if (auto* item = m_table->item(row, c)) item->setText(cells[c]);
+    else m_table->setItem(row, c, new QTableWidgetItem(cells[c]));
+  }
+  m_filling = was;
 }
 
 void StagesPanel::showLosses(int row) {
   m_current = row;
   if (row < 0 || row >= static_cast<int>(m_stages.size())) return;
-  const json& s = m_stages[static_cast<size_t>(row)];
-  distill::LossSpec l = distill::presetLosses(text(s, {"kind"}, "distill"));
-  if (s.contains("losses") && s["losses"].is_object()) {
-    const json& j = s["losses"];
-    auto get = [&](const char* key, double& out, bool zero) {
-      out = j.contains(key) && j[key].is_number() ? j[key].get<double>() : zero ? 0.0 : out;
-    };
-    get("soft_targets", l.softTargets, true);
-    get("temperature", l.temperature, false);
-    get("hard_labels", l.hardLabels, true);
-    get("logit_mse", l.logitMse, true);
-    get("cosine", l.cosine, true);
-    get("mlm", l.mlm, true);
-    get("attention", l.attention, true);
-    get("hidden", l.hidden, true);
-    get("embedding", l.embedding, true);
-    if (j.contains("soft_kind") && j["soft_kind"].is_string()) l.softKind = j["soft_kind"].get<std::string>();
-  }
+  const distill::LossSpec& l = m_stages[static_cast<size_t>(row)].losses;
   widgets::LossWeights w;
   w.softTargets = l.softTargets;
   w.temperature = l.temperature;
-  w.softKind = q(l.softKind);
+  w.softKind = QString::fromStdString(l.softKind);
   w.hardLabels = l.hardLabels;
   w.logitMse = l.logitMse;
   w.cosine = l.cosine;
@@ -164,20 +191,15 @@ void StagesPanel::showLosses(int row) {
   m_filling = false;
 }
 
-void StagesPanel::load(const json& doc) {
+void StagesPanel::load(const std::vector<distill::StageSpec>& stages) {
+  m_stages = stages;
   m_filling = true;
-  m_table->setRowCount(0);
+  m_table->setRowCount(static_cast<int>(m_stages.size()));
   m_filling = false;
-  m_stages = json::array();
-  const json stages = doc.contains("stages") && doc["stages"].is_array() && !doc["stages"].empty()
-                          ? doc["stages"]
-                          : json::array({json{{"kind", "distill"}}});
-  for (const auto& s : stages) addStage(s);
+  for (int r = 0; r < static_cast<int>(m_stages.size()); ++r) fillRow(r);
   m_table->setCurrentCell(0, 0);
   showLosses(0);
 }
-
-void StagesPanel::store(json& doc) const { doc["stages"] = m_stages; }
 
 }  // namespace app
 }  // namespace retort

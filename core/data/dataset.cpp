@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string_view>
@@ -117,10 +118,12 @@ void forEachLine(std::string_view s, Fn&& fn) {
   }
 }
 
-std::vector<Record> parseTsv(std::string_view content) {
-  std::vector<Record> records;
+/// Calls fn(Record&&) for each non-blank line; fn returns false to stop.
+template <typename Fn>
+void parseTsv(std::string_view content, Fn&& fn) {
+  bool go = true;
   forEachLine(content, [&](int64_t line, std::string_view text) {
-    if (isBlank(text)) return;
+    if (!go || isBlank(text)) return;
     Record r;
     r.line = line;
     size_t pos = 0;
@@ -130,15 +133,15 @@ std::vector<Record> parseTsv(std::string_view content) {
       if (tab == std::string_view::npos) break;
       pos = tab + 1;
     }
-    records.push_back(std::move(r));
+    go = fn(std::move(r));
   });
-  return records;
 }
 
 /// RFC 4180 with "\n" or "\r\n" record ends. Quotes inside an unquoted field are kept as
 /// they are (common in the wild); a closing quote must be followed by a comma or a record end.
-std::vector<Record> parseCsv(const std::string& path, std::string_view s) {
-  std::vector<Record> records;
+/// Calls fn(Record&&) for each record; fn returns false to stop.
+template <typename Fn>
+void parseCsv(const std::string& path, std::string_view s, Fn&& fn) {
   const size_t n = s.size();
   size_t pos = 0;
   int64_t line = 1;
@@ -188,9 +191,8 @@ std::vector<Record> parseCsv(const std::string& path, std::string_view s) {
       break;
     }
     const bool blank = !anyQuoted && r.fields.size() == 1 && isBlank(r.fields[0]);
-    if (!blank) records.push_back(std::move(r));
+    if (!blank && !fn(std::move(r))) return;
   }
-  return records;
 }
 
 /// Columns of the header that we read; -1 for a column not asked for.
@@ -206,22 +208,27 @@ int64_t findColumn(const std::string& path, const Record& header, const std::str
                               " (its columns are " + joinNames(header.fields, true) + ")");
 }
 
-std::vector<RawRow> delimitedRows(const DatasetSpec& spec, std::string_view content, bool csv) {
-  std::vector<Record> records = csv ? parseCsv(spec.path, content) : parseTsv(content);
-  if (records.empty()) fail(spec.path, 0, "the file is empty (expected a header row)");
-  Record& header = records.front();
-  for (const auto& name : header.fields) checkUtf8(spec.path, header.line, name, "the header");
-  for (auto& name : header.fields) name = trim(name);
+/// Streams the rows of a TSV or CSV file: the header first (its names go to `columns`), then
+/// fn(RawRow&&) per record until fn returns false.
+template <typename Fn>
+void delimitedRows(const DatasetSpec& spec, std::string_view content, bool csv,
+                   std::vector<std::string>* columns, Fn&& fn) {
+  bool haveHeader = false;
+  Record header;
   Columns cols;
-  cols.text = findColumn(spec.path, header, spec.textColumn, "text");
-  if (!spec.pairColumn.empty()) cols.pair = findColumn(spec.path, header, spec.pairColumn, "pair");
-  if (!spec.labelColumn.empty())
-    cols.label = findColumn(spec.path, header, spec.labelColumn, "label");
-
-  std::vector<RawRow> rows;
-  rows.reserve(records.size() - 1);
-  for (size_t r = 1; r < records.size(); ++r) {
-    Record& rec = records[r];
+  auto onRecord = [&](Record&& rec) -> bool {
+    if (!haveHeader) {
+      haveHeader = true;
+      header = std::move(rec);
+      for (const auto& name : header.fields) checkUtf8(spec.path, header.line, name, "the header");
+      for (auto& name : header.fields) name = trim(name);
+      if (columns) *columns = header.fields;
+      cols.text = findColumn(spec.path, header, spec.textColumn, "text");
+      if (!spec.pairColumn.empty()) cols.pair = findColumn(spec.path, header, spec.pairColumn, "pair");
+      if (!spec.labelColumn.empty())
+        cols.label = findColumn(spec.path, header, spec.labelColumn, "label");
+      return true;
+    }
     if (rec.fields.size() != header.fields.size())
       fail(spec.path, rec.line, "expected " + std::to_string(header.fields.size()) + " fields (" +
                                     joinNames(header.fields, false) + "), found " +
@@ -234,9 +241,11 @@ std::vector<RawRow> delimitedRows(const DatasetSpec& spec, std::string_view cont
     row.text = std::move(rec.fields[static_cast<size_t>(cols.text)]);
     if (cols.pair >= 0) row.pair = std::move(rec.fields[static_cast<size_t>(cols.pair)]);
     if (cols.label >= 0) row.label = trim(rec.fields[static_cast<size_t>(cols.label)]);
-    rows.push_back(std::move(row));
-  }
-  return rows;
+    return fn(std::move(row));
+  };
+  if (csv) parseCsv(spec.path, content, onRecord);
+  else parseTsv(content, onRecord);
+  if (!haveHeader) fail(spec.path, 0, "the file is empty (expected a header row)");
 }
 
 std::string jsonFieldNames(const nlohmann::json& object) {
@@ -259,10 +268,13 @@ std::string jsonString(const std::string& path, int64_t line, const nlohmann::js
                        it->type_name() + " " + it->dump());
 }
 
-std::vector<RawRow> jsonlRows(const DatasetSpec& spec, std::string_view content) {
-  std::vector<RawRow> rows;
+/// Streams the objects of a JSON Lines file as rows (the first object's field names go to
+/// `columns`) until fn returns false.
+template <typename Fn>
+void jsonlRows(const DatasetSpec& spec, std::string_view content, std::vector<std::string>* columns, Fn&& fn) {
+  bool go = true, first = true;
   forEachLine(content, [&](int64_t line, std::string_view text) {
-    if (isBlank(text)) return;
+    if (!go || isBlank(text)) return;
     checkUtf8(spec.path, line, text, "the line");
     nlohmann::json object;
     try {
@@ -278,6 +290,11 @@ std::vector<RawRow> jsonlRows(const DatasetSpec& spec, std::string_view content)
     if (!object.is_object())
       fail(spec.path, line, std::string("expected a JSON object, found ") + object.type_name() +
                                 " (JSON Lines: one object per line)");
+    if (first && columns) {
+      columns->clear();
+      for (auto it = object.begin(); it != object.end(); ++it) columns->push_back(it.key());
+    }
+    first = false;
     RawRow row;
     row.line = line;
     row.text = jsonString(spec.path, line, object, spec.textColumn, false);
@@ -285,9 +302,8 @@ std::vector<RawRow> jsonlRows(const DatasetSpec& spec, std::string_view content)
       row.pair = jsonString(spec.path, line, object, spec.pairColumn, false);
     if (!spec.labelColumn.empty())
       row.label = trim(jsonString(spec.path, line, object, spec.labelColumn, true));
-    rows.push_back(std::move(row));
+    go = fn(std::move(row));
   });
-  return rows;
 }
 
 std::string lowerExtension(const std::string& path) {
@@ -333,56 +349,87 @@ std::vector<int64_t> LabeledDataset::labelCounts() const {
   return counts;
 }
 
-LabeledDataset readDataset(const DatasetSpec& spec, const std::vector<std::string>& knownLabels) {
+void forEachExample(const DatasetSpec& spec, const std::function<bool(RawExample&&)>& fn,
+                    std::vector<std::string>* columns) {
   if (spec.textColumn.empty())
     throw Error(ErrorKind::InvalidArgument, spec.path + ": no text column given");
   const std::string format = resolveFormat(spec);
   const std::string bytes = util::readFile(spec.path);
   const std::string_view content = stripBom(bytes);
-  std::vector<RawRow> rows = format == "jsonl" ? jsonlRows(spec, content)
-                                               : delimitedRows(spec, content, format == "csv");
-  if (rows.empty())
-    fail(spec.path, 0, format == "jsonl" ? "no examples (every line is blank)"
-                                         : "no examples after the header");
-
   const bool labeled = !spec.labelColumn.empty();
   const char* where = format == "jsonl" ? "field " : "column ";
-  LabeledDataset out;
-  out.source = spec.path;
-  out.examples.reserve(rows.size());
-  for (auto& row : rows) {
+  bool any = false;
+  auto onRow = [&](RawRow&& row) -> bool {
     if (isBlank(row.text)) fail(spec.path, row.line, where + inQuotes(spec.textColumn) + " is empty");
     if (!spec.pairColumn.empty() && isBlank(row.pair))
       fail(spec.path, row.line, where + inQuotes(spec.pairColumn) + " is empty");
     if (labeled && row.label.empty())
       fail(spec.path, row.line, where + inQuotes(spec.labelColumn) +
                                     " is empty (every example needs a label)");
+    any = true;
+    RawExample ex;
+    ex.text = std::move(row.text);
+    ex.pair = std::move(row.pair);
+    ex.label = std::move(row.label);
+    ex.line = row.line;
+    return fn(std::move(ex));
+  };
+  if (format == "jsonl") jsonlRows(spec, content, columns, onRow);
+  else delimitedRows(spec, content, format == "csv", columns, onRow);
+  if (!any)
+    fail(spec.path, 0, format == "jsonl" ? "no examples (every line is blank)"
+                                         : "no examples after the header");
+}
+
+std::vector<std::string> classNames(const std::set<std::string>& uniqueLabels) {
+  bool allIntegers = !uniqueLabels.empty();
+  int64_t maxLabel = -1;
+  for (const auto& label : uniqueLabels) {
+    const int64_t v = integerLabel(label);
+    if (v < 0) allIntegers = false;
+    maxLabel = std::max(maxLabel, v);
+  }
+  if (!allIntegers) return {uniqueLabels.begin(), uniqueLabels.end()};
+  std::vector<std::string> names;
+  for (int64_t i = 0; i <= maxLabel; ++i) names.push_back(std::to_string(i));
+  return names;
+}
+
+int64_t classIndex(const std::vector<std::string>& classes, const std::string& label) {
+  const auto it = std::find(classes.begin(), classes.end(), label);
+  if (it != classes.end()) return static_cast<int64_t>(it - classes.begin());
+  // "01" is class 1 when the classes are the integers "0".."max".
+  const int64_t v = integerLabel(label);
+  if (v >= 0 && static_cast<size_t>(v) < classes.size() && classes[static_cast<size_t>(v)] == std::to_string(v)) return v;
+  return -1;
+}
+
+LabeledDataset readDataset(const DatasetSpec& spec, const std::vector<std::string>& knownLabels) {
+  std::vector<RawExample> rows;
+  forEachExample(spec, [&](RawExample&& row) {
+    rows.push_back(std::move(row));
+    return true;
+  });
+  LabeledDataset out;
+  out.source = spec.path;
+  out.examples.reserve(rows.size());
+  for (auto& row : rows) {
     Example ex;
     ex.text = std::move(row.text);
     ex.pair = std::move(row.pair);
     ex.line = row.line;
     out.examples.push_back(std::move(ex));
   }
-  if (!labeled) return out;
+  if (spec.labelColumn.empty()) return out;
 
   if (!knownLabels.empty()) {
     out.labels = knownLabels;
   } else {
-    bool allIntegers = true;
-    int64_t maxLabel = -1;
     std::set<std::string> unique;
-    for (const auto& row : rows) {
-      const int64_t v = integerLabel(row.label);
-      if (v < 0) allIntegers = false;
-      maxLabel = std::max(maxLabel, v);
-      unique.insert(row.label);
-    }
-    if (allIntegers) {
-      for (int64_t i = 0; i <= maxLabel; ++i) out.labels.push_back(std::to_string(i));
-      for (size_t i = 0; i < rows.size(); ++i) out.examples[i].label = integerLabel(rows[i].label);
-      return out;
-    }
-    out.labels.assign(unique.begin(), unique.end());
+    for (const auto& row : rows) unique.insert(row.label);
+    out.labels = classNames(unique);
+    for (size_t i = 0; i < rows.size(); ++i) out.examples[i].label = classIndex(out.labels, rows[i].label);
+    return out;
   }
   std::unordered_map<std::string, int64_t> index;
   for (size_t i = 0; i < out.labels.size(); ++i)

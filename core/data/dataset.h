@@ -7,6 +7,8 @@
 // missing or unreadable file is a retort::Error(ErrorKind::Io) naming the path.
 
 #include <cstdint>
+#include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -67,6 +69,30 @@ struct LabeledDataset {
 ///   format or extension is an InvalidArgument error.
 LabeledDataset readDataset(const DatasetSpec& spec,
                            const std::vector<std::string>& knownLabels = {});
+
+/// One record as read and checked (columns, empty text, pair or label), before its label
+/// becomes a class id.
+struct RawExample {
+  std::string text;
+  std::string pair;
+  std::string label;  ///< trimmed; empty without a label column
+  int64_t line = 0;   ///< 1-based line of the record
+};
+
+/// Streams the records of a dataset file in file order with readDataset's checks and errors,
+/// calling fn for each until it returns false; keeps no record itself. `columns` (optional)
+/// receives the header's names (JSON Lines: the first object's field names) as soon as they
+/// are read, so a caller has them even when a later check throws. A file without records is
+/// an error, as in readDataset (unless fn stopped earlier).
+void forEachExample(const DatasetSpec& spec, const std::function<bool(RawExample&&)>& fn,
+                    std::vector<std::string>* columns = nullptr);
+
+/// The class names readDataset derives from a training file's distinct labels: "0".."max"
+/// when every label is a non-negative decimal integer below 100000, else the sorted labels.
+std::vector<std::string> classNames(const std::set<std::string>& uniqueLabels);
+
+/// The index of `label` in `classes`, or -1.
+int64_t classIndex(const std::vector<std::string>& classes, const std::string& label);
 
 /// Reads unlabeled text. With an empty textColumn: one text per line that holds more than
 /// white space (any file, typically .txt). With a textColumn: that column of a TSV, CSV or

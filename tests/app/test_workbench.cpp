@@ -3,6 +3,7 @@
 // stop a run, save and reopen an experiment, and see a malformed dataset reported, not crash.
 
 #include <QtTest/QtTest>
+#include <QComboBox>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -11,11 +12,18 @@
 
 #include <fstream>
 
-#include "app/gui/experiment_panels.h"
+#include <QTabBar>
+#include <QToolButton>
+
+#include "app/gui/experiment_document.h"
 #include "app/gui/main_window.h"
 #include "app/gui/run_controller.h"
+#include "app/gui/stages_panel.h"
+#include "app/gui/student_panel.h"
+#include "app/gui/task_panel.h"
 #include "core/distill/experiment.h"
 #include "test_util.h"
+#include "widgets/attention/attention_grid.h"
 #include "widgets/attention/attention_heatmap.h"
 #include "widgets/attention/attention_view.h"
 #include "widgets/charts/loss_chart.h"
@@ -78,6 +86,7 @@ class TestWorkbench : public QObject {
     QVERIFY(w.openPreset(QStringLiteral("demo")));
     auto* preview = w.findChild<QTableWidget*>(QStringLiteral("taskPreview"));
     QVERIFY(preview);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.taskPanel()->isReading(), 30000);  // read on a worker
     QCOMPARE(preview->rowCount(), 8);
     QCOMPARE(preview->columnCount(), 2);
     const QString labels = w.taskPanel()->labelSummary();
@@ -99,11 +108,66 @@ class TestWorkbench : public QObject {
     // Editing the mapping makes it explicit in the document.
     QVERIFY(w.mappingEditor()->connectLayers(1, 3));
     QVERIFY(w.isModified());
-    const json doc = w.document();
-    QCOMPARE(QString::fromStdString(doc["mapping"]["kind"].get<std::string>()), QStringLiteral("explicit"));
+    const auto doc = w.document();
+    QCOMPARE(doc.mappingKind(), retort::app::MappingKind::Explicit);
+    QCOMPARE(QString::fromStdString(doc.experiment().mapping.kind), QStringLiteral("explicit"));
     bool found = false;
-    for (const auto& p : doc["mapping"]["pairs"]) found = found || (p["student"] == 1 && p["teacher"] == 3);
+    for (const auto& p : doc.experiment().mapping.pairs) found = found || (p.student == 1 && p.teacher == 3);
     QVERIFY(found);
+  }
+
+  void beforeARunTheStudentPaneSaysWhenItComes() {
+    MainWindow w;
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(w.openPreset(QStringLiteral("demo")));
+    auto* view = w.attentionView();
+    QTRY_VERIFY_WITH_TIMEOUT(view->teacherHeatmap()->tokenCount() > 5, 30000);
+    // No error text anywhere: the student's pane says when its attention comes.
+    const QString student = view->studentHeatmap()->message();
+    QCOMPARE(student, QStringLiteral("The student's attention appears here once training starts."));
+    QVERIFY(view->teacherHeatmap()->message().isEmpty());
+    auto* status = view->findChild<QLabel*>(QStringLiteral("attentionStatus"));
+    QVERIFY(status);
+    QVERIFY2(!status->text().contains(QStringLiteral("0 heads")) && !status->text().contains(QStringLiteral("does not fit")),
+             qPrintable(status->text()));
+    QVERIFY2(status->text().contains(QStringLiteral("Before training")) && status->text().contains(QStringLiteral("4 heads")),
+             qPrintable(status->text()));
+    // Four teacher heads to choose from, not only the average.
+    auto* heads = view->findChild<QComboBox*>(QStringLiteral("headCombo"));
+    QVERIFY(heads);
+    QCOMPARE(heads->count(), 5);
+    // The grid under the heat maps is the teacher's: 4 layers of 4 heads, labelled as such.
+    auto* grid = w.attentionGrid();
+    QCOMPARE(grid->shownModel(), retort::widgets::AttentionGrid::Model::Teacher);
+    QCOMPARE(grid->rowCount(), 4);
+    QCOMPARE(grid->columnCount(), 4);
+    for (int r = 0; r < 4; ++r) {
+      QCOMPARE(grid->layerOfRow(r), r + 1);
+      QCOMPARE(grid->rowLabel(r), QStringLiteral("Teacher %1").arg(r + 1));
+    }
+    // Token labels without WordPiece's "##" (the demo teacher's tokenizer).
+    for (const QString& label : view->teacherHeatmap()->labelTexts()) QVERIFY2(!label.startsWith(QStringLiteral("##")), qPrintable(label));
+  }
+
+  void setupTabTitlesFitTheDefaultWindow() {
+    MainWindow w;
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QTabBar* bar = w.setupTabs()->tabBar();
+    QVERIFY(bar->isVisible());
+    const QFontMetrics fm(bar->font());
+    for (int i = 0; i < bar->count(); ++i) {
+      const QRect r = bar->tabRect(i);
+      QVERIFY2(bar->rect().contains(r), qPrintable(bar->tabText(i)));
+      QVERIFY2(r.width() > fm.horizontalAdvance(bar->tabText(i)), qPrintable(bar->tabText(i)));
+    }
+    // All five titles, whole, and no scroll arrows.
+    QCOMPARE(bar->count(), 5);
+    QCOMPARE(bar->elideMode(), Qt::ElideNone);
+    for (auto* button : bar->findChildren<QToolButton*>()) QVERIFY(!button->isVisible());
+    QVERIFY(bar->tabRect(bar->count() - 1).right() <= w.setupTabs()->width());
   }
 
   void saveAndOpenRoundTrip() {
@@ -118,13 +182,75 @@ class TestWorkbench : public QObject {
     QVERIFY(!w.isModified());
     MainWindow other;
     QVERIFY2(other.openExperiment(path), qPrintable(other.lastError()));
-    const json a = w.document(), b = other.document();
-    QCOMPARE(QString::fromStdString(b["stages"][0]["optim"]["epochs"].dump()), QStringLiteral("7"));
-    QCOMPARE(QString::fromStdString(b["mapping"].dump()), QString::fromStdString(a["mapping"].dump()));
-    // Saved elsewhere, paths are absolute and the demo files are still found.
-    const auto e = retort::distill::Experiment::load(path.toStdString());
+    const auto a = w.document().experiment(), b = other.document().experiment();
+    QCOMPARE(b.stages[0].optim.epochs, int64_t{7});
+    QVERIFY(b.mapping == a.mapping);
+    QCOMPARE(QString::fromStdString(b.mapping.kind), QStringLiteral("explicit"));
+    // The file is core's: Experiment::load reads back exactly what the window holds.
+    auto e = retort::distill::Experiment::load(path.toStdString());
     QVERIFY(std::ifstream(e.task.train).good());
+    auto expected = a;
+    expected.baseDir = e.baseDir;  // the file's directory
+    QVERIFY(e == expected);
+    QCOMPARE(QString::fromStdString(e.toJson().dump()), QString::fromStdString(expected.toJson().dump()));
     QCOMPARE(other.mappingEditor()->pairs(), w.mappingEditor()->pairs());
+  }
+
+  void presetDocumentRoundTrip_data() {
+    QTest::addColumn<QString>("preset");
+    for (const char* name : {"bilstm", "demo", "distilbert", "kd-logits", "quickstart", "tinybert"})
+      QTest::newRow(name) << QString::fromLatin1(name);
+  }
+
+  void presetDocumentRoundTrip() {
+    // open preset -> document -> save -> core's Experiment::load equals the preset as core reads it.
+    QFETCH(QString, preset);
+    QTemporaryDir dir;
+    MainWindow w;
+    QVERIFY2(w.openPreset(preset), qPrintable(w.lastError()));
+    QTRY_VERIFY_WITH_TIMEOUT(!w.taskPanel()->isReading(), 30000);
+    const QString path = dir.filePath(QStringLiteral("preset.json"));
+    QVERIFY2(w.saveExperiment(path), qPrintable(w.lastError()));
+    const auto saved = retort::distill::Experiment::load(path.toStdString());
+    auto original = retort::app::ExperimentDocument::preset(preset).experiment();
+    original.baseDir = saved.baseDir;
+    QCOMPARE(QString::fromStdString(saved.toJson().dump(1)), QString::fromStdString(original.toJson().dump(1)));
+    QVERIFY(saved == original);
+  }
+
+  void documentRejectionShowsCoresMessage() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("bad.json"));
+    std::ofstream(path.toStdString()) << R"({"format": 1, "task": {"max_length": 3.5}})";
+    const QString core = retort::test::thrownMessage([&] { retort::distill::Experiment::load(path.toStdString()); });
+    QVERIFY2(core.contains(QStringLiteral("task.max_length")), qPrintable(core));
+    MainWindow w;
+    QVERIFY(!w.openExperiment(path));
+    QCOMPARE(w.lastError(), QStringLiteral("Could not open the experiment: %1").arg(core));
+    auto* bar = w.findChild<QLabel*>(QStringLiteral("messageBar"));
+    QCOMPARE(bar->text(), w.lastError());
+    // A stage name given twice: core refuses it, and so does the window on save and on start.
+    const QString twice = dir.filePath(QStringLiteral("twice.json"));
+    std::ofstream(twice.toStdString()) << R"({"format": 1, "stages": [{"name": "a"}, {"name": "a"}]})";
+    const QString names = retort::test::thrownMessage([&] { retort::distill::Experiment::load(twice.toStdString()); });
+    QVERIFY(!w.openExperiment(twice));
+    QCOMPARE(w.lastError(), QStringLiteral("Could not open the experiment: %1").arg(names));
+  }
+
+  void ctrlRStartsARunInAFreshWindow() {
+    QTemporaryDir dir;
+    const QString path = tinyDemo(dir, 200);
+    QSettings().setValue(QStringLiteral("lastExperiment"), path);  // what a fresh window opens
+    MainWindow w;
+    QCOMPARE(w.experimentPath(), QFileInfo(path).absoluteFilePath());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    QSignalSpy done(&w, &MainWindow::runFinished);
+    QTest::keyClick(&w, Qt::Key_R, Qt::ControlModifier);
+    QVERIFY(w.isRunning());
+    w.stopRun();
+    QVERIFY(done.wait(60000));
+    QSettings().remove(QStringLiteral("lastExperiment"));
   }
 
   void tinyRunFillsChartHeatmapsAndResults() {
@@ -173,7 +299,7 @@ class TestWorkbench : public QObject {
     QTemporaryDir dir;
     MainWindow w;
     QVERIFY(w.openExperiment(tinyDemo(dir, 400)));
-    QSignalSpy steps(w.runController(), &retort::app::RunController::stepReported);
+    QSignalSpy steps(w.runController(), &retort::app::RunController::stepsReported);
     QSignalSpy done(&w, &MainWindow::runFinished);
     QVERIFY(w.startRun(dir.filePath(QStringLiteral("run"))));
     QVERIFY(steps.wait(60000));
@@ -194,7 +320,8 @@ class TestWorkbench : public QObject {
     const QString bad = dir.filePath(QStringLiteral("bad.tsv"));
     std::ofstream(bad.toStdString()) << "sentence\tlabel\nfine text\tearly\nno label here\n";
     w.taskPanel()->setTrainFile(bad);
-    QVERIFY2(w.taskPanel()->problem().contains(QStringLiteral("bad.tsv:3")), qPrintable(w.taskPanel()->problem()));
+    QTRY_VERIFY2_WITH_TIMEOUT(w.taskPanel()->problem().contains(QStringLiteral("bad.tsv:3")), qPrintable(w.taskPanel()->problem()), 30000);
+    QVERIFY2(w.taskPanel()->labelSummary().contains(QStringLiteral("bad.tsv:3: expected 2 fields")), qPrintable(w.taskPanel()->labelSummary()));
     QSignalSpy done(&w, &MainWindow::runFinished);
     QVERIFY(w.startRun(dir.filePath(QStringLiteral("run"))));
     QVERIFY(done.wait(60000));
@@ -203,7 +330,7 @@ class TestWorkbench : public QObject {
     QVERIFY(bar->isVisible());
     QVERIFY2(bar->text().contains(QStringLiteral("bad.tsv:3")), qPrintable(bar->text()));
     // The user's settings are not lost.
-    QCOMPARE(QString::fromStdString(w.document()["task"]["train"].get<std::string>()), bad);
+    QCOMPARE(QString::fromStdString(w.document().experiment().task.train), bad);
   }
 };
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Starts Retort under Xvfb on the bundled demo (or the experiment given), runs it, and saves a
-# picture of each main view while it runs: loss-curves.png and attention.png (the latest of
-# each), results.png and mapping-and-curves.png when the run ends.
+# Starts Retort under Xvfb at 1280x800 (the default window size) on the bundled demo (or the
+# experiment given) and saves pictures of the window before, during and after the run:
+# before-run.png (the attention view before training: the teacher alone), loss-curves.png and
+# attention.png while it runs (the latest of each), results.png and mapping-and-curves.png
+# when it ends.
 #
 #   tests/screenshots/take_screenshots.sh OUT_DIR [EXPERIMENT|PRESET] [BUILD_DIR]
 #
@@ -17,6 +19,6 @@ scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 export XDG_CONFIG_HOME="$scratch/config" XDG_DATA_HOME="$scratch/data" XDG_CACHE_HOME="$scratch/cache"
 export OMP_WAIT_POLICY=PASSIVE
-xvfb-run -a -s "-screen 0 1600x1000x24" \
+xvfb-run -a -s "-screen 0 1280x800x24" \
   "$build/bin/retort" "$experiment" --run --screenshots "$out" --quit-after-run
 ls -l "$out"

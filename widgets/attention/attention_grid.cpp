@@ -77,10 +77,21 @@ int AttentionGrid::headsOfRow(int row) const {
   return row >= 0 && row < m_thumbs.size() ? static_cast<int>(m_thumbs[row].size()) : 0;
 }
 
+AttentionGrid::Model AttentionGrid::shownModel() const {
+  if (m_model == Model::Teacher) return Model::Teacher;
+  for (const AttentionPairData& p : m_snapshot.pairs)
+    if (p.studentHeads > 0) return Model::Student;
+  return m_snapshot.pairs.isEmpty() ? Model::Student : Model::Teacher;  // no student yet: the teacher's grid
+}
+
 int AttentionGrid::layerOfRow(int row) const {
   if (row < 0 || row >= m_snapshot.pairs.size()) return -1;
   const AttentionPairData& p = m_snapshot.pairs[row];
-  return m_model == Model::Student ? p.studentLayer : p.teacherLayer;
+  return shownModel() == Model::Student ? p.studentLayer : p.teacherLayer;
+}
+
+QString AttentionGrid::rowLabel(int row) const {
+  return shownModel() == Model::Student ? tr("Student %1").arg(layerOfRow(row)) : tr("Teacher %1").arg(layerOfRow(row));
 }
 
 QPoint AttentionGrid::selection() const { return m_selection; }
@@ -99,7 +110,7 @@ QSize AttentionGrid::sizeHint() const {
 void AttentionGrid::rebuildThumbnails() {
   m_thumbs.clear();
   for (int i = 0; i < m_snapshot.pairs.size(); ++i) {
-    const AttentionMatrix m = m_model == Model::Student ? m_snapshot.studentMatrix(i, m_scores)
+    const AttentionMatrix m = shownModel() == Model::Student ? m_snapshot.studentMatrix(i, m_scores)
                                                         : m_snapshot.teacherMatrix(i, m_scores);
     QVector<QImage> row;
     if (m.isValid())
@@ -118,7 +129,7 @@ void AttentionGrid::layoutGeometry() const {
   const QFontMetrics fm(font());
   m_rowLabelWidth = 0;
   for (int r = 0; r < rowCount(); ++r)
-    m_rowLabelWidth = std::max(m_rowLabelWidth, fm.horizontalAdvance(tr("Layer %1").arg(layerOfRow(r))));
+    m_rowLabelWidth = std::max(m_rowLabelWidth, fm.horizontalAdvance(rowLabel(r)));
   const int top = kMargin + fm.height() + 2;
   const int left = kMargin + m_rowLabelWidth + 6;
   const int columns = std::max(1, columnCount());
@@ -160,7 +171,7 @@ void AttentionGrid::paintEvent(QPaintEvent*) {
   p.setRenderHint(QPainter::SmoothPixmapTransform, false);
   for (int r = 0; r < rowCount(); ++r) {
     p.drawText(QRectF(kMargin, m_origin.y() + r * m_pitch, m_rowLabelWidth, m_side), Qt::AlignRight | Qt::AlignVCenter,
-               tr("Layer %1").arg(layerOfRow(r)));
+               rowLabel(r));
     for (int h = 0; h < headsOfRow(r); ++h) p.drawImage(QRectF(thumbnailRect(r, h)), m_thumbs[r][h]);
   }
   p.setPen(QPen(palette().color(QPalette::Mid), 0));
@@ -190,7 +201,7 @@ bool AttentionGrid::event(QEvent* event) {
     const QPoint at = thumbnailAt(help->pos());
     if (at.x() >= 0)
       QToolTip::showText(help->globalPos(),
-                         (m_model == Model::Student ? tr("Student layer %1, head %2") : tr("Teacher layer %1, head %2"))
+                         (shownModel() == Model::Student ? tr("Student layer %1, head %2") : tr("Teacher layer %1, head %2"))
                              .arg(layerOfRow(at.x()))
                              .arg(at.y() + 1),
                          this, thumbnailRect(at.x(), at.y()));

@@ -24,12 +24,16 @@ class AttentionGrid : public QWidget {
   void setSnapshot(const AttentionSnapshotData& snapshot);
   void setModel(Model model);
   Model model() const;
+  /// The model whose grid is drawn: the chosen one, except that a snapshot without student
+  /// attention (before a run) shows the teacher's.
+  Model shownModel() const;
   void setShowScores(bool scores);
   bool showsScores() const;
 
   int rowCount() const;            ///< mapped pairs
   int columnCount() const;         ///< the most heads of the shown model's layers
   int layerOfRow(int row) const;   ///< the shown model's 1-based layer of a row
+  QString rowLabel(int row) const; ///< "Student 2" / "Teacher 4", as drawn left of the row
   /// Where a thumbnail is drawn (widget coordinates); empty when it does not exist.
   QRect thumbnailRect(int row, int head) const;
   /// The selected thumbnail as (row, head), or (-1, -1).

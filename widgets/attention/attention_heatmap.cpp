@@ -13,6 +13,7 @@
 #include <limits>
 
 #include "widgets/attention/color_map.h"
+#include "widgets/attention/token_labels.h"
 
 namespace retort {
 namespace widgets {
@@ -40,6 +41,7 @@ AttentionHeatmap::AttentionHeatmap(QWidget* parent) : QWidget(parent) {
 
 void AttentionHeatmap::setMatrix(const AttentionMatrix& matrix) {
   m_matrix = matrix;
+  m_labels = widgets::tokenLabels(matrix.tokens);
   m_teacher = {};
   m_difference = false;
   m_message.clear();
@@ -54,6 +56,7 @@ void AttentionHeatmap::setMatrix(const AttentionMatrix& matrix) {
 
 void AttentionHeatmap::setDifference(const AttentionMatrix& student, const AttentionMatrix& teacher) {
   m_matrix = student;
+  m_labels = widgets::tokenLabels(student.tokens);
   m_teacher = groupHeads(teacher, student.heads);
   m_difference = true;
   m_message.clear();
@@ -68,6 +71,20 @@ void AttentionHeatmap::setDifference(const AttentionMatrix& student, const Atten
 }
 
 void AttentionHeatmap::clear() { setMatrix({}); }
+
+void AttentionHeatmap::setPlaceholder(const QString& text) {
+  setMatrix({});
+  m_message = text;
+  invalidate();
+}
+
+QString AttentionHeatmap::message() const { return m_message; }
+
+QStringList AttentionHeatmap::labelTexts() const {
+  QStringList out;
+  for (const TokenLabel& l : m_labels) out << l.text;
+  return out;
+}
 
 void AttentionHeatmap::setHead(int head) {
   head = std::max(-1, head);
@@ -184,7 +201,7 @@ void AttentionHeatmap::layoutGeometry() const {
   }
   const QFontMetrics fm(labelFont(font()));
   int labelWidth = 0;
-  for (const QString& t : m_matrix.tokens) labelWidth = std::max(labelWidth, fm.horizontalAdvance(t));
+  for (const TokenLabel& t : m_labels) labelWidth = std::max(labelWidth, fm.horizontalAdvance(t.text));
   m_labelWidth = std::min(labelWidth, kMaxLabelWidth) + 2;
   const int top = kMargin + (m_title.isEmpty() ? 0 : QFontMetrics(font()).height() + 4);
   const int scaleWidth = kScaleBarWidth + 6 +
@@ -268,7 +285,8 @@ void AttentionHeatmap::render() {
     p.setPen(palette().color(QPalette::WindowText));
     const double fh = fm.height();
     for (int i = 0; i < n; i += m_labelStep) {
-      const QString text = fm.elidedText(m_matrix.tokens[i], Qt::ElideRight, m_labelWidth);
+      const QString text = fm.elidedText(m_labels[i].text, Qt::ElideRight, m_labelWidth);
+      p.setPen(m_labels[i].continuation ? palette().color(QPalette::PlaceholderText) : palette().color(QPalette::WindowText));
       const double centre = (i + 0.5) * m_cell;
       p.drawText(QRectF(kMargin, m_matrixRect.top() + centre - fh / 2, m_labelWidth, fh),
                  Qt::AlignRight | Qt::AlignVCenter, text);

@@ -14,6 +14,7 @@
 #include <QWidget>
 
 #include "widgets/attention/attention_data.h"
+#include "widgets/attention/token_labels.h"
 
 namespace retort {
 namespace widgets {
@@ -36,6 +37,12 @@ class AttentionHeatmap : public QWidget {
   /// Matrices of different token counts show a message instead.
   void setDifference(const AttentionMatrix& student, const AttentionMatrix& teacher);
   void clear();
+  /// No matrix, and `text` where it would be (e.g. "appears once training starts").
+  void setPlaceholder(const QString& text);
+  /// The text shown instead of a matrix (a placeholder or why the data cannot be shown).
+  QString message() const;
+  /// The token labels as drawn (see token_labels.h).
+  QStringList labelTexts() const;
 
   /// 0-based head, or -1 for the average over the heads (the default).
   void setHead(int head);
@@ -88,6 +95,7 @@ class AttentionHeatmap : public QWidget {
   QString valueName() const;
 
   AttentionMatrix m_matrix;   ///< the student's in difference mode
+  QVector<TokenLabel> m_labels;  ///< m_matrix.tokens as drawn
   AttentionMatrix m_teacher;  ///< difference mode only (heads grouped to the student's)
   bool m_difference = false;
   int m_head = -1;

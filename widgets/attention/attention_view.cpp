@@ -189,7 +189,8 @@ void AttentionView::fillPairs() {
   const int index = m_pairCombo->currentIndex();
   m_pairCombo->clear();
   for (const AttentionPairData& p : qAsConst(m_snapshot.pairs))
-    m_pairCombo->addItem(tr("Student %1 ↔ teacher %2").arg(p.studentLayer).arg(p.teacherLayer));
+    m_pairCombo->addItem(p.studentHeads > 0 ? tr("Student %1 ↔ teacher %2").arg(p.studentLayer).arg(p.teacherLayer)
+                                            : tr("Teacher layer %1").arg(p.teacherLayer));
   m_pairCombo->setCurrentIndex(index >= 0 && index < m_pairCombo->count() ? index : 0);
   m_pairCombo->setEnabled(m_pairCombo->count() > 1);
   fillHeads();
@@ -201,7 +202,9 @@ void AttentionView::fillHeads() {
   m_headCombo->clear();
   m_headCombo->addItem(tr("Average of all heads"), -1);
   const int pair = currentPair();
-  const int heads = pair >= 0 ? m_snapshot.pairs[pair].studentHeads : 0;
+  // Before training there is no student: the heads are the teacher's.
+  const AttentionPairData* p = pair >= 0 ? &m_snapshot.pairs[pair] : nullptr;
+  const int heads = !p ? 0 : p->studentHeads > 0 ? p->studentHeads : p->teacherHeads;
   for (int h = 0; h < heads; ++h) m_headCombo->addItem(tr("Head %1").arg(h + 1), h);
   const int index = m_headCombo->findData(head);
   m_headCombo->setCurrentIndex(index >= 0 ? index : 0);
@@ -228,6 +231,20 @@ void AttentionView::refresh() {
     return;
   }
   const AttentionPairData& p = m_snapshot.pairs[pair];
+  if (p.studentHeads <= 0) {
+    // The teacher alone (before a run): its own heads, and a word on the student's pane.
+    m_teacher->setMatrix(m_snapshot.teacherMatrix(pair, scores));
+    m_teacher->setTitle(tr("Teacher, layer %1").arg(p.teacherLayer));
+    m_student->setTitle(tr("Student"));
+    m_student->setPlaceholder(tr("The student's attention appears here once training starts."));
+    m_difference->setTitle(tr("Student − teacher"));
+    m_difference->setPlaceholder(tr("The difference appears once training starts."));
+    m_status->setText(tr("Before training: the teacher's attention on the probe sentence (%1 tokens, %2 heads). "
+                         "The student's is recorded during the run.")
+                          .arg(m_snapshot.tokens.size())
+                          .arg(p.teacherHeads));
+    return;
+  }
   const AttentionMatrix student = m_snapshot.studentMatrix(pair, scores);
   const AttentionMatrix teacher = m_snapshot.teacherMatrix(pair, scores);
   m_student->setMatrix(student);

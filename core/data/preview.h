@@ -1,0 +1,32 @@
+#pragma once
+// A look at a dataset file without loading it: its columns, the first rows and how many
+// examples each class has, from one pass over the file that keeps only the rows it shows.
+// Torch-free (the workbench's task panel runs it on a worker thread).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/data/dataset.h"
+
+namespace retort::data {
+
+struct DatasetPreview {
+  std::string source;                  ///< the file
+  std::vector<std::string> columns;    ///< header names (JSON Lines: the first object's fields)
+  std::vector<Example> rows;           ///< the first rows, label = index into labels (-1 unlabeled)
+  std::vector<std::string> labels;     ///< class names as readDataset derives them
+  std::vector<int64_t> labelCounts;    ///< examples per class (size labels.size())
+  int64_t examples = 0;                ///< records in the file
+};
+
+/// Reads `spec` once, with readDataset's checks and messages ("path:line: ..."), keeping the
+/// first `rows` examples and counting the rest per label. Throws what readDataset throws.
+DatasetPreview previewDataset(const DatasetSpec& spec, size_t rows);
+
+/// The column names of a dataset file (the header; JSON Lines: the first object's fields),
+/// reading only as far as they are. Throws Io for a missing file and Format for a file that
+/// has no header or first object.
+std::vector<std::string> datasetColumns(const std::string& path, const std::string& format = "auto");
+
+}  // namespace retort::data

@@ -1,0 +1,84 @@
+// The task panel's preview: read by core on a worker (the call returns before the file is
+// read), filled with the first rows and the label counts, newer files win over older ones,
+// and core's message (file, line) for a malformed file.
+
+#include <QtTest/QtTest>
+#include <QComboBox>
+#include <QTableWidget>
+#include <QTemporaryDir>
+
+#include <fstream>
+
+#include "app/gui/task_panel.h"
+
+using retort::app::TaskPanel;
+
+namespace {
+
+QString writeTsv(const QTemporaryDir& dir, const QString& name, int rows, const char* prefix) {
+  const QString path = dir.filePath(name);
+  std::ofstream out(path.toStdString());
+  out << "sentence\tlabel\n";
+  for (int i = 0; i < rows; ++i) out << prefix << ' ' << i << '\t' << (i % 4 == 0 ? "rare" : "common") << '\n';
+  return path;
+}
+
+}  // namespace
+
+class TestTaskPanel : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void previewFillsWithoutBlocking() {
+    QTemporaryDir dir;
+    const QString big = writeTsv(dir, QStringLiteral("big.tsv"), 200000, "row");
+    TaskPanel panel;
+    panel.show();
+    QSignalSpy ready(&panel, &TaskPanel::previewReady);
+    panel.setTrainFile(big);
+    // Returned at once: the worker reads the file while the event loop goes on.
+    QVERIFY(panel.isReading());
+    QCOMPARE(panel.preview()->rowCount(), 0);
+    QCOMPARE(panel.labelSummary(), QStringLiteral("Reading the training data…"));
+    QVERIFY(ready.wait(60000));
+    QVERIFY(!panel.isReading());
+    QCOMPARE(panel.preview()->rowCount(), TaskPanel::kPreviewRows);
+    QCOMPARE(panel.preview()->item(0, 0)->text(), QStringLiteral("row 0"));
+    QCOMPARE(panel.preview()->item(0, 1)->text(), QStringLiteral("rare"));
+    QCOMPARE(panel.preview()->item(7, 0)->text(), QStringLiteral("row 7"));
+    QVERIFY2(panel.labelSummary().startsWith(QStringLiteral("200000 example")) && panel.labelSummary().endsWith(QStringLiteral("; labels: common: 150000, rare: 50000")), qPrintable(panel.labelSummary()));
+    QCOMPARE(panel.firstText(), QStringLiteral("row 0"));
+    auto* text = panel.findChild<QComboBox*>(QStringLiteral("textColumn"));
+    QCOMPARE(text->count(), 2);  // the header's columns
+  }
+
+  void aNewerFileWins() {
+    QTemporaryDir dir;
+    const QString a = writeTsv(dir, QStringLiteral("a.tsv"), 50000, "first");
+    const QString b = writeTsv(dir, QStringLiteral("b.tsv"), 10, "second");
+    TaskPanel panel;
+    panel.setTrainFile(a);
+    panel.setTrainFile(b);
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.isReading(), 30000);
+    QCOMPARE(panel.preview()->item(0, 0)->text(), QStringLiteral("second 0"));
+    QVERIFY2(panel.labelSummary().startsWith(QStringLiteral("10 example")) && panel.labelSummary().endsWith(QStringLiteral("; labels: common: 7, rare: 3")), qPrintable(panel.labelSummary()));
+    // The older file's result, if it arrives at all, does not replace the newer one.
+    QTest::qWait(200);
+    QCOMPARE(panel.preview()->item(0, 0)->text(), QStringLiteral("second 0"));
+  }
+
+  void malformedFileShowsCoresMessage() {
+    QTemporaryDir dir;
+    const QString bad = dir.filePath(QStringLiteral("bad.tsv"));
+    std::ofstream(bad.toStdString()) << "sentence\tlabel\nfine\tx\nno label here\n";
+    TaskPanel panel;
+    panel.setTrainFile(bad);
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.isReading(), 30000);
+    QCOMPARE(panel.problem(), QStringLiteral("%1:3: expected 2 fields (sentence, label), found 1 (fields are separated by tabs)").arg(bad));
+    QCOMPARE(panel.labelSummary(), QStringLiteral("Cannot read the training data: %1").arg(panel.problem()));
+    QCOMPARE(panel.preview()->rowCount(), 0);
+  }
+};
+
+QTEST_MAIN(TestTaskPanel)
+#include "test_task_panel.moc"
