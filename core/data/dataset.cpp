@@ -10,6 +10,7 @@
 
 #include "core/util/error.h"
 #include "core/util/files.h"
+#include "core/util/utf8.h"
 
 namespace retort::data {
 
@@ -56,37 +57,8 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-/// Offset of the first byte that does not belong to a well-formed UTF-8 sequence
-/// (overlong forms, surrogates and code points above U+10FFFF included), or npos.
-size_t invalidUtf8At(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    const unsigned c = p[i];
-    if (c < 0x80) { ++i; continue; }
-    size_t len;
-    unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) len = 2;
-    else if (c == 0xE0) { len = 3; lo = 0xA0; }
-    else if (c == 0xED) { len = 3; hi = 0x9F; }
-    else if (c >= 0xE1 && c <= 0xEF) len = 3;
-    else if (c == 0xF0) { len = 4; lo = 0x90; }
-    else if (c == 0xF4) { len = 4; hi = 0x8F; }
-    else if (c >= 0xF1 && c <= 0xF3) len = 4;
-    else return i;
-    if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return i;
-    for (size_t k = 2; k < len; ++k)
-      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
-    i += len;
-  }
-  return std::string_view::npos;
-}
-
-std::string hexByte(unsigned char c) {
-  const char* digits = "0123456789abcdef";
-  return std::string("0x") + digits[c >> 4] + digits[c & 15];
-}
+using util::hexByte;
+using util::invalidUtf8At;
 
 /// Throws when s is not UTF-8; `what` names it ("column \"x\"", "the header", ...).
 void checkUtf8(const std::string& path, int64_t line, std::string_view s, const std::string& what) {

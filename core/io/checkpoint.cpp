@@ -1,4 +1,5 @@
 #include "core/io/checkpoint.h"
+#include "core/io/safetensors_index.h"
 
 #include <torch/torch.h>
 
@@ -51,24 +52,8 @@ std::map<std::string, torch::Tensor> readCheckpointTensors(const std::string& di
   if (fs::exists(d / "model.safetensors")) {
     shards.push_back((d / "model.safetensors").string());
   } else if (fs::exists(d / "model.safetensors.index.json")) {
-    const std::string indexPath = (d / "model.safetensors.index.json").string();
-    nlohmann::json index;
-    try {
-      index = nlohmann::json::parse(util::readFile(indexPath));
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(ErrorKind::Format, indexPath + ": not valid JSON (" + e.what() + ")");
-    }
-    if (!index.contains("weight_map") || !index["weight_map"].is_object())
-      throw Error(ErrorKind::Format, indexPath + ": \"weight_map\" is missing or not an object");
-    std::set<std::string> unique;
-    for (auto& [name, file] : index["weight_map"].items()) {
-      if (!file.is_string())
-        throw Error(ErrorKind::Format, indexPath + ": weight_map." + name + " must be a file name");
-      const std::string f = file.get<std::string>();
-      if (f.find('/') != std::string::npos || f.find("..") != std::string::npos)
-        throw Error(ErrorKind::Format, indexPath + ": weight_map." + name + " points outside the directory");
-      if (unique.insert(f).second) shards.push_back((d / f).string());
-    }
+    for (const auto& f : readSafetensorsIndex((d / "model.safetensors.index.json").string()))
+      shards.push_back((d / f).string());
   } else if (fs::exists(d / "pytorch_model.bin") || fs::exists(d / "tf_model.h5")) {
     throw Error(ErrorKind::Unsupported,
                 dir + " holds only pytorch_model.bin, a pickled PyTorch file. Retort does not read "

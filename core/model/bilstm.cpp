@@ -228,7 +228,7 @@ BiLstmClassifier loadBiLstm(const std::string& directory) {
   json j;
   try {
     j = json::parse(util::readFile(configPath));
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number like 1e400
     throw Error(ErrorKind::Format, configPath + ": not valid JSON (" + e.what() + ")");
   }
   if (j.is_object() && !j.contains("model_type"))
