@@ -7,10 +7,13 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <unistd.h>
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "core/distill/resume_info.h"
+#include "core/distill/run_checkpoint.h"
 #include "core/distill/trainer.h"
 #include "core/util/error.h"
 #include "core/util/resources.h"
@@ -23,9 +26,9 @@ namespace {
 
 distill::RunControl* g_control = nullptr;
 
-extern "C" void onInterrupt(int) {
+extern "C" void onInterrupt(int signal) {
   if (g_control) g_control->requestCancel();
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the program at once
+  std::signal(signal, SIG_DFL);  // a second Ctrl-C (or SIGTERM) ends the program at once
 }
 
 std::string clock(double seconds) {
@@ -90,10 +93,49 @@ class ConsoleObserver : public distill::Observer {
 
 std::string absolute(const std::string& path) { return fs::absolute(path).lexically_normal().string(); }
 
+/// Runs train(trainer, observer) with Ctrl-C and SIGTERM wired to cancel (a cancelled run
+/// writes a checkpoint), then prints the run's table. Exit code 130 when cancelled.
+int trainAndReport(const std::string& out,
+                   const std::function<distill::RunSummary(distill::Trainer&, distill::Observer&)>& train) {
+  distill::RunControl control;
+  g_control = &control;
+  std::signal(SIGINT, onInterrupt);
+  std::signal(SIGTERM, onInterrupt);
+  ConsoleObserver console(::isatty(STDERR_FILENO) != 0);
+  distill::Trainer trainer(&control);
+  struct Restore {
+    ~Restore() {
+      g_control = nullptr;
+      std::signal(SIGINT, SIG_DFL);
+      std::signal(SIGTERM, SIG_DFL);
+    }
+  } restore;
+  const auto s = train(trainer, console);
+  console.endBar();
+
+  if (s.cancelled)
+    std::printf("cancelled; kept what was trained and a checkpoint in %s (continue with: retort-cli resume %s)\n",
+                out.c_str(), out.c_str());
+  else
+    std::printf("run directory: %s\n", out.c_str());
+  std::printf("%-10s %10s %12s %10s %12s\n", "", "accuracy", "parameters", "size MB", "latency ms");
+  auto row = [](const char* who, const distill::ModelFigures& f) {
+    if (f.accuracy >= 0) std::printf("%-10s %10.4f", who, f.accuracy);
+    else std::printf("%-10s %10s", who, "-");
+    std::printf(" %12lld %10.2f %12.2f\n", static_cast<long long>(f.parameters), f.sizeMb, f.latencyMs);
+  };
+  row("teacher", s.teacher);
+  row("student", s.student);
+  if (s.retention > 0) std::printf("retention %.1f%%  ", 100.0 * s.retention);
+  std::printf("speedup %.2fx  compression %.2fx  (latency at batch 1, %lld tokens)\n", s.speedup, s.compression,
+              static_cast<long long>(s.typicalLength));
+  return s.cancelled ? 130 : 0;
+}
+
 }  // namespace
 
 int runRun(const ArgList& argList) {
-  Args args(argList, {"out", "train", "dev", "teacher", "set"}, {});
+  Args args(argList, {"out", "train", "dev", "teacher", "set"}, {"resume"});
   if (args.positionals().size() != 1)
     throw Error(ErrorKind::InvalidArgument,
                 "give one experiment file or preset: retort-cli run EXPERIMENT.json | PRESET");
@@ -125,29 +167,25 @@ int runRun(const ArgList& argList) {
     out = "runs/" + experiment.name + "-" + stamp;
   }
 
-  distill::RunControl control;
-  g_control = &control;
-  std::signal(SIGINT, onInterrupt);
-  ConsoleObserver console(::isatty(STDERR_FILENO) != 0);
-  distill::Trainer trainer(&control);
-  const auto s = trainer.run(experiment, console, out);
-  g_control = nullptr;
-  std::signal(SIGINT, SIG_DFL);
-  console.endBar();
+  if (args.has("resume") && distill::holdsRun(out)) {
+    // --resume on a run directory: the same experiment, continued.
+    const std::string saved = (fs::path(out) / "experiment.json").string();
+    const std::string diff = distill::firstDifference(experiment.toJson(), distill::Experiment::readDocument(saved),
+                                                      "in " + path, "in " + saved);
+    if (!diff.empty())
+      throw Error(ErrorKind::InvalidArgument,
+                  diff + "; --resume continues a run with the experiment it was started with");
+    return trainAndReport(out, [&](distill::Trainer& t, distill::Observer& o) { return t.resume(out, o); });
+  }
+  return trainAndReport(out, [&](distill::Trainer& t, distill::Observer& o) { return t.run(experiment, o, out); });
+}
 
-  std::printf("%s %s\n", s.cancelled ? "cancelled; kept what was trained in" : "run directory:", out.c_str());
-  std::printf("%-10s %10s %12s %10s %12s\n", "", "accuracy", "parameters", "size MB", "latency ms");
-  auto row = [](const char* who, const distill::ModelFigures& f) {
-    if (f.accuracy >= 0) std::printf("%-10s %10.4f", who, f.accuracy);
-    else std::printf("%-10s %10s", who, "-");
-    std::printf(" %12lld %10.2f %12.2f\n", static_cast<long long>(f.parameters), f.sizeMb, f.latencyMs);
-  };
-  row("teacher", s.teacher);
-  row("student", s.student);
-  if (s.retention > 0) std::printf("retention %.1f%%  ", 100.0 * s.retention);
-  std::printf("speedup %.2fx  compression %.2fx  (latency at batch 1, %lld tokens)\n", s.speedup, s.compression,
-              static_cast<long long>(s.typicalLength));
-  return s.cancelled ? 130 : 0;
+int runResume(const ArgList& argList) {
+  Args args(argList, {}, {});
+  if (args.positionals().size() != 1)
+    throw Error(ErrorKind::InvalidArgument, "give one run directory: retort-cli resume RUN_DIR");
+  const std::string dir = args.positionals().front();
+  return trainAndReport(dir, [&](distill::Trainer& t, distill::Observer& o) { return t.resume(dir, o); });
 }
 
 }  // namespace retort::cli

@@ -14,6 +14,7 @@ int runCreate(const ArgList& args);
 int runInspect(const ArgList& args);
 int runBench(const ArgList& args);
 int runRun(const ArgList& args);
+int runResume(const ArgList& args);
 int runReport(const ArgList& args);
 int runConvert(const ArgList& args);
 

@@ -28,7 +28,12 @@ const char* kUsage =
     "                           of resources/presets (demo, quickstart, kd-logits,\n"
     "                           distilbert, tinybert, bilstm)\n"
     "                           [--out DIR] [--train FILE] [--dev FILE] [--teacher DIR]\n"
-    "                           [--set key.path=value ...]\n"
+    "                           [--set key.path=value ...] [--resume]\n"
+    "                           Refuses a directory that holds a run, unless --resume\n"
+    "                           (then it continues that run). Ctrl-C or SIGTERM stops\n"
+    "                           it with a checkpoint.\n"
+    "  resume RUN_DIR         continue a killed, stopped or cancelled run from its newest\n"
+    "                           checkpoint, exactly as if it had not stopped\n"
     "  report RUN_DIR...      the runs' teacher/student table (accuracy, retention, size,\n"
     "                           latency at batch 1 and 32, speedup, compression)\n"
     "                           [--markdown]\n"
@@ -63,6 +68,7 @@ int main(int argc, char** argv) {
     if (command == "inspect") return retort::cli::runInspect(rest);
     if (command == "bench") return retort::cli::runBench(rest);
     if (command == "run") return retort::cli::runRun(rest);
+    if (command == "resume") return retort::cli::runResume(rest);
     if (command == "report") return retort::cli::runReport(rest);
     if (command == "convert") return retort::cli::runConvert(rest);
     std::fprintf(stderr, "retort-cli: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);

@@ -13,6 +13,7 @@
 #include "app/gui/conversions.h"
 #include "app/gui/latest_job.h"
 #include "core/distill/experiment.h"
+#include "core/distill/resume_info.h"
 #include "core/distill/run_directory.h"
 #include "widgets/charts/loss_chart.h"
 #include "widgets/results/results_view.h"
@@ -31,6 +32,9 @@ HistoryController::HistoryController(widgets::RunHistoryView* history, widgets::
     if (index >= 0 && index < m_runs.size()) m_results->setFigures(m_history->run(index));
   });
   connect(m_history, &widgets::RunHistoryView::showCurvesRequested, this, &HistoryController::overlayRun);
+  connect(m_history, &widgets::RunHistoryView::resumeRequested, this, [this](int index) {
+    if (index >= 0 && index < m_runs.size()) Q_EMIT resumeRequested(m_runs[index]);
+  });
   connect(m_history, &widgets::RunHistoryView::compareToggled, this, [this](int index, bool on) {
     if (on) overlayRun(index);
     else if (index >= 0 && index < m_runs.size()) m_chart->removeOverlayRun(QFileInfo(m_runs[index]).fileName());
@@ -52,29 +56,47 @@ void HistoryController::refresh(const QString& name) {
     const QDir dir(root);
     for (const QString& d : dir.entryList({name + QStringLiteral("-*")}, QDir::Dirs, QDir::Name)) {
       const QString path = dir.filePath(d);
+      const auto resume = distill::resumeInfo(path.toStdString());
+      widgets::RunFigures f;
       try {
-        const auto summary = distill::readSummary((path + QStringLiteral("/summary.json")).toStdString());
-        auto f = toWidgets(summary);
-        f.finishedAt = QFileInfo(path + QStringLiteral("/summary.json")).lastModified();
-        QString line;
-        try {
-          const auto e = distill::Experiment::load((path + QStringLiteral("/experiment.json")).toStdString());
-          line = e.student.kind == "bilstm" ? tr("BiLSTM student")
-                                            : tr("student %1×%2, %n stage(s)", nullptr, static_cast<int>(e.stages.size()))
-                                                  .arg(e.student.architecture.layers)
-                                                  .arg(e.student.architecture.hidden);
-        } catch (const std::exception&) {
-          // An experiment.json that this version does not read: the run is listed without it.
+        if (QFileInfo::exists(path + QStringLiteral("/summary.json"))) {
+          f = toWidgets(distill::readSummary((path + QStringLiteral("/summary.json")).toStdString()));
+          f.finishedAt = QFileInfo(path + QStringLiteral("/summary.json")).lastModified();
+        } else if (resume.resumable) {
+          // Killed: no summary yet; named after its experiment, dated by its checkpoint.
+          f.name = d;
+          f.runDirectory = path;
+          f.finishedAt = QFileInfo(QString::fromStdString(resume.checkpoint) + QStringLiteral("/state.json")).lastModified();
+        } else {
+          continue;  // not a run, or one still being written
         }
-        out->runs.push_back(f);
-        out->settings << line;
-        out->dirs << path;
       } catch (const std::exception&) {
-        // Not a finished run (no or a malformed summary.json): not listed.
+        continue;  // a malformed summary.json: not listed
       }
+      f.resumable = resume.resumable;
+      f.resumeStep = resume.globalStep;
+      f.resumeTotalSteps = resume.totalSteps;
+      QString line;
+      try {
+        const auto e = distill::Experiment::load((path + QStringLiteral("/experiment.json")).toStdString());
+        if (f.name == d) f.name = QString::fromStdString(e.name);
+        line = e.student.kind == "bilstm" ? tr("BiLSTM student")
+                                          : tr("student %1×%2, %n stage(s)", nullptr, static_cast<int>(e.stages.size()))
+                                                .arg(e.student.architecture.layers)
+                                                .arg(e.student.architecture.hidden);
+      } catch (const std::exception&) {
+        // An experiment.json that this version does not read: the run is listed without it.
+      }
+      out->runs.push_back(f);
+      out->settings << line;
+      out->dirs << path;
     }
     return std::function<void()>([this, out] {
       m_runs = out->dirs;
+      const bool interrupted = !out->runs.isEmpty() && out->runs.back().resumable;
+      m_interruptedLatest = interrupted ? out->dirs.back() : QString();
+      m_interruptedStep = interrupted ? out->runs.back().resumeStep : 0;
+      m_interruptedTotal = interrupted ? out->runs.back().resumeTotalSteps : 0;
       m_history->setRuns(out->runs, out->settings);
       Q_EMIT refreshed();
     });

@@ -60,13 +60,28 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(m_training, &TrainingController::startRequested, this, [this] { startRun(); });
   connect(m_training, &TrainingController::errorOccurred, this, &MainWindow::showError);
   connect(m_training, &TrainingController::statusMessage, this, &MainWindow::showStatus);
-  connect(m_training, &TrainingController::runningChanged, this, [this](bool running) { m_setup->setEnabled(!running); });
+  connect(m_training, &TrainingController::runningChanged, this, [this](bool running) {
+    m_setup->setEnabled(!running);
+    m_history->setResumeAllowed(!running);
+    updateResumeAction();
+  });
   connect(m_training, &TrainingController::runFinished, this, [this](bool ok) {
-    if (ok) {
-      m_viewTabs->setCurrentWidget(m_results->parentWidget());
-      m_historyController->refresh(m_documents->current().name());
-    }
+    if (ok) m_viewTabs->setCurrentWidget(m_results->parentWidget());
+    m_historyController->refresh(m_documents->current().name());  // a failed run may be resumable
     Q_EMIT runFinished(ok);
+  });
+  connect(m_historyController, &HistoryController::resumeRequested, this,
+          [this](const QString& dir) { resumeInterruptedRun(dir); });
+  connect(m_historyController, &HistoryController::refreshed, this, [this] {
+    updateResumeAction();
+    if (!isRunning() && !m_historyController->interruptedLatest().isEmpty()) {
+      const qint64 step = m_historyController->interruptedStep(), total = m_historyController->interruptedTotal();
+      showStatus(total > 0 ? tr("The last run of this experiment was interrupted at step %1 of %2; "
+                                "Run ▸ Resume Interrupted Run continues it.").arg(step).arg(total)
+                           : tr("The last run of this experiment was interrupted at step %1; "
+                                "Run ▸ Resume Interrupted Run continues it.").arg(step),
+                 0);
+    }
   });
 
   connect(m_probes, &ProbeController::snapshotReady, this, [this](const auto& snapshot) {
@@ -180,6 +195,10 @@ void MainWindow::createMenus() {
   m_runMenu->addAction(m_training->startAction());
   m_runMenu->addAction(m_training->pauseAction());
   m_runMenu->addAction(m_training->stopAction());
+  m_runMenu->addSeparator();
+  m_resumeInterruptedAction = m_runMenu->addAction(QString(), this, [this] { resumeInterruptedRun(); });
+  m_resumeInterruptedAction->setObjectName(QStringLiteral("resumeInterruptedAction"));
+  m_resumeInterruptedAction->setEnabled(false);
 
   m_viewMenu = menuBar()->addMenu(QString());
   m_presenterAction = m_viewMenu->addAction(QString(), this, [this](bool on) { setPresenterMode(on); });
@@ -214,6 +233,9 @@ void MainWindow::retranslate() {
   m_openCheckpointAction->setStatusTip(tr("Open a model directory in the Hugging Face layout"));
   m_quitAction->setText(tr("&Quit"));
   m_runMenu->setTitle(tr("&Run"));
+  m_resumeInterruptedAction->setText(tr("Resume &Interrupted Run"));
+  m_resumeInterruptedAction->setStatusTip(
+      tr("Continue this experiment's last run, which was killed or stopped, from its newest checkpoint"));
   m_viewMenu->setTitle(tr("&View"));
   m_presenterAction->setText(tr("&Presenter Mode"));
   m_presenterAction->setStatusTip(tr("Larger fonts and views, for a projector"));
@@ -274,6 +296,20 @@ bool MainWindow::startRun(const QString& runDir) {
   if (!m_training->start(e, dir)) return false;
   m_viewTabs->setCurrentWidget(m_chart);
   return true;
+}
+
+bool MainWindow::resumeInterruptedRun(const QString& runDir) {
+  const QString dir = runDir.isEmpty() ? m_historyController->interruptedLatest() : runDir;
+  if (isRunning() || dir.isEmpty()) return false;
+  clearError();
+  m_probes->cancel();
+  if (!m_training->resumeRun(dir)) return false;
+  m_viewTabs->setCurrentWidget(m_chart);
+  return true;
+}
+
+void MainWindow::updateResumeAction() {
+  m_resumeInterruptedAction->setEnabled(!isRunning() && !m_historyController->interruptedLatest().isEmpty());
 }
 
 void MainWindow::pauseRun() { m_training->pause(); }

@@ -71,7 +71,12 @@ class MainWindow : public QMainWindow {
   /// QStandardPaths::AppDataLocation/runs (or `runDir`); false with a message when invalid.
   bool startRun(const QString& runDir = QString());
   void pauseRun();
+  /// Continues a paused run.
   void resumeRun();
+  /// Continues an interrupted run (killed, or stopped) from its newest checkpoint: `runDir`,
+  /// or the experiment's newest run when it is interrupted. False when there is none.
+  bool resumeInterruptedRun(const QString& runDir = QString());
+  QAction* resumeInterruptedAction() const { return m_resumeInterruptedAction; }
   void stopRun();
   bool isRunning() const;
   RunController* runController() const;
@@ -137,6 +142,8 @@ class MainWindow : public QMainWindow {
 
   QMenu *m_fileMenu, *m_runMenu, *m_viewMenu, *m_helpMenu;
   QAction *m_openCheckpointAction, *m_quitAction, *m_presenterAction, *m_aboutAction;
+  QAction* m_resumeInterruptedAction;
+  void updateResumeAction();
   QString m_lastError;
   bool m_presenter = false;
   bool m_activated = false;

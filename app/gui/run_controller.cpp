@@ -134,19 +134,33 @@ void RunController::flushSteps() {
 }
 
 bool RunController::start(const distill::Experiment& experiment, const QString& runDir) {
+  const std::string dir = runDir.toStdString();
+  return launch(runDir, [experiment, dir](distill::RunControl* control, distill::Observer& observer) {
+    distill::Trainer trainer(control);
+    return trainer.run(experiment, observer, dir);
+  });
+}
+
+bool RunController::startResumed(const QString& runDir) {
+  const std::string dir = runDir.toStdString();
+  return launch(runDir, [dir](distill::RunControl* control, distill::Observer& observer) {
+    distill::Trainer trainer(control);
+    return trainer.resume(dir, observer);
+  });
+}
+
+bool RunController::launch(const QString& runDir, Job job) {
   if (m_running) return false;
   if (m_worker.joinable()) m_worker.join();
   m_bridge->take();
   m_control = std::make_unique<distill::RunControl>();
   m_running = true;
   m_runDir = runDir;
-  const std::string dir = runDir.toStdString();
   distill::RunControl* control = m_control.get();
   Bridge* bridge = m_bridge.get();
-  m_worker = std::thread([experiment, dir, control, bridge] {
+  m_worker = std::thread([job = std::move(job), control, bridge] {
     try {
-      distill::Trainer trainer(control);
-      const auto summary = trainer.run(experiment, *bridge, dir);
+      const auto summary = job(control, *bridge);
       bridge->enqueue([summary](RunController* o) {
         o->finishOnGuiThread();
         Q_EMIT o->finished(summary);

@@ -14,6 +14,7 @@
 #include <QString>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -43,6 +44,9 @@ class RunController : public QObject {
 
   /// Starts a run of `experiment` into `runDir`. False (and nothing starts) while one runs.
   bool start(const distill::Experiment& experiment, const QString& runDir);
+  /// Continues the interrupted run in `runDir` from its newest checkpoint (Trainer::resume);
+  /// the steps before the checkpoint are not reported again. False while one runs.
+  bool startResumed(const QString& runDir);
   void pause();
   void resume();
   /// Asks the run to stop; it keeps the student trained so far and then emits finished().
@@ -72,6 +76,8 @@ class RunController : public QObject {
 
  private:
   class Bridge;
+  using Job = std::function<distill::RunSummary(distill::RunControl*, distill::Observer&)>;
+  bool launch(const QString& runDir, Job job);
   void finishOnGuiThread();
   void scheduleStepFlush();
 

@@ -2,6 +2,7 @@
 
 #include <QAction>
 #include <QDateTime>
+#include <QFileInfo>
 #include <QFileDialog>
 #include <QLabel>
 #include <QProgressBar>
@@ -13,6 +14,8 @@
 
 #include "app/gui/conversions.h"
 #include "app/gui/run_controller.h"
+#include "core/distill/metrics_reader.h"
+#include "core/distill/resume_info.h"
 #include "widgets/attention/attention_grid.h"
 #include "widgets/attention/attention_view.h"
 #include "widgets/charts/loss_chart.h"
@@ -83,6 +86,41 @@ bool TrainingController::isPaused() const { return m_run->isPaused(); }
 
 bool TrainingController::start(const distill::Experiment& experiment, const QString& runDir) {
   if (isRunning()) return false;
+  prepareViews();
+  m_run->start(experiment, runDir);
+  announceStart();
+  return true;
+}
+
+bool TrainingController::resumeRun(const QString& runDir) {
+  if (isRunning()) return false;
+  const auto info = distill::resumeInfo(runDir.toStdString());
+  if (!info.resumable) {
+    Q_EMIT errorOccurred(tr("%1 has no checkpoint to resume from").arg(runDir));
+    return false;
+  }
+  prepareViews();
+  // The curves up to the checkpoint, from its copy of the log; the run reports what follows.
+  try {
+    const auto log = distill::readMetricsLog(info.checkpoint + "/metrics.jsonl");
+    onSteps(log.steps);
+    for (const auto& e : log.evals) onEval(e);
+  } catch (const std::exception&) {
+    // The curves before the checkpoint are only shown; the resume reports a corrupt checkpoint.
+  }
+  m_run->startResumed(runDir);
+  Q_EMIT statusMessage(tr("Resuming %1 from step %2").arg(QFileInfo(runDir).fileName()).arg(info.globalStep), 0);
+  announceStart();
+  return true;
+}
+
+void TrainingController::announceStart() {
+  updateActions();
+  Q_EMIT runStarted();
+  Q_EMIT runningChanged(true);
+}
+
+void TrainingController::prepareViews() {
   // The previous run's curves stay as a faded overlay for comparison.
   widgets::LossChart* chart = m_views.chart;
   if (!chart->terms().isEmpty()) {
@@ -101,11 +139,6 @@ bool TrainingController::start(const distill::Experiment& experiment, const QStr
   m_longestStallMs = 0;
   m_lastTick = 0;
   m_stallTimer->start();
-  m_run->start(experiment, runDir);
-  updateActions();
-  Q_EMIT runStarted();
-  Q_EMIT runningChanged(true);
-  return true;
 }
 
 void TrainingController::pause() {

@@ -50,6 +50,9 @@ class TrainingController : public QObject {
 
   /// Starts a validated experiment into `runDir`; false while a run goes on.
   bool start(const distill::Experiment& experiment, const QString& runDir);
+  /// Continues the interrupted run in `runDir` from its newest checkpoint, with its curves so
+  /// far on the chart; false while a run goes on or when it has no checkpoint (errorOccurred).
+  bool resumeRun(const QString& runDir);
   void pause();
   void resume();
   void stop();
@@ -80,6 +83,8 @@ class TrainingController : public QObject {
 
  private:
   void updateActions();
+  void prepareViews();
+  void announceStart();
   void onSteps(const std::vector<distill::StepMetrics>& steps);
   void onEval(const distill::EvalMetrics& m);
   void onFinished(const distill::RunSummary& summary);

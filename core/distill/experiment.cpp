@@ -352,9 +352,13 @@ Experiment Experiment::fromJson(const json& document, const std::string& source,
   }
   nameStages(f, e.stages);
 
-  Obj observer(f, o.find("observer"), "observer", {"attention_every", "probe"});
+  Obj observer(f, o.find("observer"), "observer",
+               {"attention_every", "probe", "checkpoint_every", "checkpoint_minutes", "checkpoint_keep"});
   observer.integer("attention_every", e.observer.attentionEvery, 0);
   observer.text("probe", e.observer.probe);
+  observer.integer("checkpoint_every", e.observer.checkpointEvery, 0);
+  observer.real("checkpoint_minutes", e.observer.checkpointMinutes, Range::NonNegative);
+  observer.integer("checkpoint_keep", e.observer.checkpointKeep, 1, 1000);
   Obj output(f, o.find("output"), "output", {"dir"});
   output.text("dir", e.outputDir);
 

@@ -188,6 +188,13 @@ struct StageSpec {
 struct ObserverSpec {
   int64_t attentionEvery = 50;      ///< steps between attention snapshots; 0 = never
   std::string probe;                ///< the probe sentence; empty = the first dev example
+  /// Training checkpoints (RUN/checkpoints/step-N, for `retort-cli resume`): one every
+  /// checkpointEvery steps and one whenever checkpointMinutes have passed since the last
+  /// (whichever comes first; 0 turns either off; both 0 = no checkpoints), the last
+  /// checkpointKeep of them kept. A cancelled run writes one too.
+  int64_t checkpointEvery = 1000;
+  double checkpointMinutes = 10.0;
+  int64_t checkpointKeep = 2;
 };
 
 struct Experiment {

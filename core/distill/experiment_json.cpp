@@ -166,7 +166,12 @@ json Experiment::toJson() const {
             {"head_mismatch", mapping.headMismatch},
             {"projection", mapping.projection}}},
           {"stages", stagesJson},
-          {"observer", {{"attention_every", observer.attentionEvery}, {"probe", observer.probe}}},
+          {"observer",
+           {{"attention_every", observer.attentionEvery},
+            {"probe", observer.probe},
+            {"checkpoint_every", observer.checkpointEvery},
+            {"checkpoint_minutes", observer.checkpointMinutes},
+            {"checkpoint_keep", observer.checkpointKeep}}},
           {"output", {{"dir", outputDir}}}};
 }
 
@@ -310,7 +315,8 @@ bool operator==(const StageSpec& a, const StageSpec& b) {
 }
 
 bool operator==(const ObserverSpec& a, const ObserverSpec& b) {
-  return std::tie(a.attentionEvery, a.probe) == std::tie(b.attentionEvery, b.probe);
+  return std::tie(a.attentionEvery, a.probe, a.checkpointEvery, a.checkpointMinutes, a.checkpointKeep) ==
+         std::tie(b.attentionEvery, b.probe, b.checkpointEvery, b.checkpointMinutes, b.checkpointKeep);
 }
 
 bool operator==(const Experiment& a, const Experiment& b) {

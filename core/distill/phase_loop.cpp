@@ -9,19 +9,29 @@ bool atPhaseStart(const RunState& s) { return s.phaseStep == 0 && s.epoch == 0 &
 
 }  // namespace
 
-bool runPhases(RunPlan& plan, const Experiment& e, StageData& stageData, RunState& state, RunControl* control) {
+bool runPhases(RunPlan& plan, const Experiment& e, StageData& stageData, RunState& state, RunControl* control,
+               CheckpointSink* checkpoints, bool resuming) {
   int64_t totalSteps = plannedSteps(plan, e);
   const int count = static_cast<int>(plan.phases.size());
   for (size_t i = static_cast<size_t>(std::max<int64_t>(0, state.phase)); i < plan.phases.size(); ++i) {
     auto& p = plan.phases[i];
     auto& c = p.context;
+    c.checkpoints = checkpoints;
+    if (resuming && atPhaseStart(state)) {
+      restoreGenerators(state);  // captured between phases: before this phase's preamble
+      resuming = false;
+    }
     if (p.pendingAugmentation) {
       // The teacher is final here (it may have been trained by the phases before).
       plan.teacher.model->eval();
       c.train = &stageData.augmented(static_cast<size_t>(p.stage));
+      c.stream = nullptr;
       p.pendingAugmentation = false;
       totalSteps = plannedSteps(plan, e);
-      if (control && control->cancelled()) return false;
+      if (control && control->cancelled()) {
+        if (checkpoints) checkpoints->afterStep(nullptr, state, true);
+        return false;
+      }
     }
     if (i == plan.firstStudentPhase && !plan.initLayers.empty() && static_cast<int64_t>(i) == state.phase &&
         atPhaseStart(state)) {
@@ -35,6 +45,10 @@ bool runPhases(RunPlan& plan, const Experiment& e, StageData& stageData, RunStat
       c.probe = &plan.probe;
       c.encodeProbe = [&data = plan.data](const std::string& text) { return data.encodeProbe(text); };
       c.attentionEvery = e.observer.attentionEvery;
+    }
+    if (resuming) {
+      restoreGenerators(state);  // captured inside this phase: after its preamble
+      resuming = false;
     }
     if (!runPhase(c, state)) return false;
   }

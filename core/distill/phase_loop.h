@@ -11,9 +11,12 @@
 namespace retort::distill {
 
 /// Runs plan.phases from state.phase on (continuing inside it when state points there).
-/// Sets each phase's index, count, run total and probe. Returns false when cancelled; state
-/// then says where the run stopped.
+/// Sets each phase's index, count, run total, probe and checkpoint sink (may be null).
+/// resuming: state comes from a checkpoint; its generator states are restored at the point
+/// where they were captured (before the phase's augmentation when the checkpoint was made
+/// between phases, after it otherwise). Returns false when cancelled; state then says where
+/// the run stopped (and a checkpoint of it was written when there is a sink).
 bool runPhases(RunPlan& plan, const Experiment& experiment, StageData& stageData, RunState& state,
-               RunControl* control);
+               RunControl* control, CheckpointSink* checkpoints = nullptr, bool resuming = false);
 
 }  // namespace retort::distill

@@ -3,6 +3,8 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 
 #include "core/text/sentencepiece_tokenizer.h"
@@ -60,11 +62,22 @@ bool genericLabels(const std::vector<std::string>& labels) {
   return true;
 }
 
-const data::EncodedDataset& RunData::corpus(const std::string& path, Observer& observer) {
-  auto it = corpora.find(path);
-  if (it != corpora.end()) return it->second;
-  observer.onMessage("reading the corpus " + path);
-  return corpora[path] = data::encodeCorpus(data::readCorpus(path), *tokenizer, maxLength);
+const StreamSource& RunData::stream(const std::string& path, Observer& observer) {
+  auto it = streams.find(path);
+  if (it != streams.end()) return it->second;
+  const auto t0 = std::chrono::steady_clock::now();
+  StreamSource s;
+  s.corpus = data::StreamedCorpus::index(path);
+  s.tokenizer = tokenizer.get();
+  s.maxLength = maxLength;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double mb = static_cast<double>(s.corpus.fileBytes()) / 1e6;
+  char line[160];
+  std::snprintf(line, sizeof line, ": %.1f MB, %llu texts in %zu chunks, indexed at %.0f MB/s (streamed as it trains)",
+                mb, static_cast<unsigned long long>(s.corpus.size()), s.corpus.chunks().size(),
+                seconds > 0 ? mb / seconds : 0.0);
+  observer.onMessage("corpus " + path + line);
+  return streams.emplace(path, std::move(s)).first->second;
 }
 
 Probe RunData::encodeProbe(const std::string& text) const {

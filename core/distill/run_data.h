@@ -33,13 +33,14 @@ struct RunData {
   data::EncodedDataset devEncoded;          ///< empty without a dev set
   int64_t vocabSize = 0;                    ///< the teacher checkpoint's, else the tokenizer's
   int64_t maxLength = 128;                  ///< task.max_length
-  std::map<std::string, data::EncodedDataset> corpora;  ///< by path
+  std::map<std::string, StreamSource> streams;  ///< corpora by path
 
   const std::vector<std::string>& labels() const { return train.labels; }
   /// The encoded dev set, or null without one.
   const data::EncodedDataset* devSet() const { return dev ? &devEncoded : nullptr; }
-  /// The corpus at path, read and encoded on first use (announced to the observer).
-  const data::EncodedDataset& corpus(const std::string& path, Observer& observer);
+  /// The corpus at path, indexed on first use (one pass over the file, announced to the
+  /// observer with its size and speed); its texts are read and encoded batch by batch.
+  const StreamSource& stream(const std::string& path, Observer& observer);
   /// Encodes a probe sentence (truncated to maxLength) for attention snapshots.
   Probe encodeProbe(const std::string& text) const;
   /// The experiment's probe sentence, or the first dev example, or the first training one.

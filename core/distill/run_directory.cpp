@@ -65,7 +65,8 @@ void MetricsLog::write(const nlohmann::json& line) {
 }
 
 void MetricsLog::onStageStart(const std::string& name, int index, int count, int64_t steps) {
-  write({{"type", "stage"}, {"stage", name}, {"stage_index", index}, {"stages", count}, {"steps", steps}});
+  if (index == m_skipStage) m_skipStage = -1;
+  else write({{"type", "stage"}, {"stage", name}, {"stage_index", index}, {"stages", count}, {"steps", steps}});
   m_next.onStageStart(name, index, count, steps);
 }
 

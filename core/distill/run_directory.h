@@ -27,12 +27,17 @@ class MetricsLog : public Observer {
   void onAttention(const AttentionSnapshot& s) override { m_next.onAttention(s); }
   void onMessage(const std::string& text) override { m_next.onMessage(text); }
   bool wantsAttention() const override { return m_next.wantsAttention(); }
+  /// A resumed run continues inside phase `index`: its stage line is in the log already, so
+  /// the next onStageStart of that phase is forwarded but not written again.
+  void skipStageLine(int index) { m_skipStage = index; }
+  const std::string& path() const { return m_path; }
 
  private:
   void write(const nlohmann::json& line);
   std::string m_path;
   std::ofstream m_out;
   Observer& m_next;
+  int m_skipStage = -1;
 };
 
 /// Writes summary.json atomically.

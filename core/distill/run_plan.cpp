@@ -96,7 +96,8 @@ void planTeacher(RunPlan& plan, const Experiment& e, io::LoadedCheckpoint* ck, O
     auto& c = teacherPhase("teacher-pretraining", e.teacher.pretraining);
     c.losses.mlm = 1.0;
     c.losses.mlmProbability = e.teacher.mlmProbability;
-    c.train = &plan.data.corpus(e.teacher.mlmCorpus, observer);
+    c.train = nullptr;
+    c.stream = &plan.data.stream(e.teacher.mlmCorpus, observer);
   }
   if (t.finetune) {
     auto& c = teacherPhase("teacher-finetuning", e.teacher.finetuning);
@@ -170,7 +171,8 @@ void planStages(RunPlan& plan, const Experiment& e, Observer& observer, const Ph
     c.name = s.name;
     c.optim = s.optim;
     c.losses = s.losses;
-    c.train = s.data == "corpus" ? &plan.data.corpus(s.corpus, observer) : &plan.data.trainEncoded;
+    if (s.data == "corpus") c.stream = &plan.data.stream(s.corpus, observer);
+    else c.train = &plan.data.trainEncoded;
     c.dev = s.kind == "general" ? nullptr : plan.data.devSet();
     c.student = plan.student.get();
     c.teacher = plan.teacher.model;
@@ -222,7 +224,7 @@ std::unique_ptr<RunPlan> planRun(const Experiment& e, Observer& observer, RunCon
 
 size_t plannedExamples(const RunPlan& plan, const Experiment& e, size_t i) {
   const auto& p = plan.phases[i];
-  const size_t n = p.context.train->examples.size();
+  const size_t n = phaseExamples(p.context);
   if (!p.pendingAugmentation) return n;
   const auto& a = e.stages[static_cast<size_t>(p.stage)].augment;
   return n * static_cast<size_t>(1 + (a.method == "tinybert" ? a.copies : a.passes));

@@ -2,8 +2,9 @@
 // Trainer::run: the whole distillation run of an experiment, headless and Qt-free.
 //   planRun (run_plan.h): data and tokenizer, the teacher's plan, the student, mapping and
 //   projections, the phases; runPhases (phase_loop.h): every phase in order, each step through
-//   trainStep (train_step.h), the position in a RunState (run_state.h); then the best dev
-//   student, the figures (run_summary.h) and the run directory.
+//   trainStep (train_step.h), the position in a RunState (run_state.h), checkpoints through
+//   RunCheckpoints (run_checkpoint.h); then the best dev student, the figures (run_summary.h)
+//   and the run directory. Trainer::resume continues a run from its newest checkpoint.
 
 #include <string>
 
@@ -18,10 +19,19 @@ class Trainer {
   /// control may be null (no pause/cancel).
   explicit Trainer(RunControl* control = nullptr) : m_control(control) {}
 
-  /// Runs the experiment and writes runDir (created if needed). Errors (bad files, shapes,
-  /// a loss that is not finite) are thrown as retort::Error; what was logged stays in
-  /// metrics.jsonl. A cancelled run still writes the student it has and summary.json.
+  /// Runs the experiment and writes runDir (created if needed; refused when it holds a run
+  /// already). Errors (bad files, shapes, a loss that is not finite) are thrown as
+  /// retort::Error; what was logged stays in metrics.jsonl and the last checkpoint stays in
+  /// checkpoints/. A cancelled run writes a checkpoint, the student it has and summary.json;
+  /// a completed run removes its checkpoints.
   RunSummary run(const Experiment& experiment, Observer& observer, const std::string& runDir);
+
+  /// Continues the run in runDir from its newest readable checkpoint, with the experiment
+  /// the run was started with (runDir/experiment.json). The result equals the uninterrupted
+  /// run's (same metrics lines, summary metrics and weights, at the same thread count).
+  /// Throws Error naming the file and field when it cannot continue: no checkpoint, a
+  /// corrupt one, experiment.json edited since, the run complete, or another Retort in it.
+  RunSummary resume(const std::string& runDir, Observer& observer);
 
  private:
   RunControl* m_control;

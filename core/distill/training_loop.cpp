@@ -77,11 +77,39 @@ void finishPhase(RunState& state, int index) {
 
 }  // namespace
 
-data::Batch phaseBatch(const PhaseContext& c, const std::vector<size_t>& indices, const RunState& state) {
-  auto batch = data::collate(*c.train, indices);
+size_t phaseExamples(const PhaseContext& c) {
+  if (c.stream) return static_cast<size_t>(c.stream->corpus.size());
+  return c.train ? c.train->examples.size() : 0;
+}
+
+int64_t streamBatches(size_t examples, int64_t batchSize, int64_t worldSize, int64_t rank) {
+  const int64_t total = (static_cast<int64_t>(examples) + batchSize - 1) / batchSize;
+  return total > rank ? (total - rank + worldSize - 1) / worldSize : 0;
+}
+
+namespace {
+
+data::Batch finishBatch(const PhaseContext& c, data::Batch batch, const RunState& state) {
   if (c.losses.mlm > 0)
     data::maskTokens(batch, c.specials, c.vocabSize, c.losses.mlmProbability, maskSeed(state.seed, state.globalStep));
   return batch.to(c.device);
+}
+
+}  // namespace
+
+data::Batch streamBatch(const PhaseContext& c, const RunState& state) {
+  const auto b = static_cast<uint64_t>(state.batchesDone * state.worldSize + state.rank);
+  const auto size = static_cast<uint64_t>(c.optim.batchSize);
+  const auto texts = c.stream->corpus.texts(phaseOrderSeed(state.seed, c.index), state.epoch, true, b * size,
+                                            (b + 1) * size);
+  const auto encoded = data::encodeCorpus(texts, *c.stream->tokenizer, c.stream->maxLength);
+  std::vector<size_t> rows(encoded.examples.size());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  return finishBatch(c, data::collate(encoded, rows), state);
+}
+
+data::Batch phaseBatch(const PhaseContext& c, const std::vector<size_t>& indices, const RunState& state) {
+  return finishBatch(c, data::collate(*c.train, indices), state);
 }
 
 eval::ClassificationScores evaluateModel(StudentModel& m, const data::EncodedDataset& data,
@@ -151,22 +179,32 @@ bool runPhase(PhaseContext& c, RunState& state) {
     state.phase = c.index;
     state.phaseStep = state.epoch = state.batchesDone = 0;
   }
-  const int64_t steps = phaseSteps(c.optim, c.train->examples.size());
+  const size_t examples = phaseExamples(c);
+  const int64_t steps = phaseSteps(c.optim, examples);
   c.observer->onStageStart(c.name, c.index, c.count, steps);
   if (steps == 0) {
     finishPhase(state, c.index);
     return true;
   }
   StepContext step = makeStepContext(c, steps);
+  if (c.checkpoints) c.checkpoints->restoreOptimizer(step, state);
   const int64_t evalEvery = c.optim.evalEvery;
   const int64_t logEvery = std::max<int64_t>(1, c.optim.logEvery);
   StepClock clock;
   while (state.phaseStep < steps) {
-    const auto order = epochOrder(c.train->examples.size(), c.optim.batchSize, state.seed, c.index, state.epoch,
-                                  state.worldSize, state.rank);
-    while (state.batchesDone < static_cast<int64_t>(order.size()) && state.phaseStep < steps) {
-      if (c.control && c.control->checkpoint()) return false;
-      const auto batch = phaseBatch(c, order[static_cast<size_t>(state.batchesDone)], state);
+    // A dataset in memory: the epoch's order as index lists; a stream: positions, read per batch.
+    const auto order = c.stream ? std::vector<std::vector<size_t>>()
+                                : epochOrder(examples, c.optim.batchSize, state.seed, c.index, state.epoch,
+                                             state.worldSize, state.rank);
+    const int64_t batches = c.stream ? streamBatches(examples, c.optim.batchSize, state.worldSize, state.rank)
+                                     : static_cast<int64_t>(order.size());
+    while (state.batchesDone < batches && state.phaseStep < steps) {
+      if (c.control && c.control->checkpoint()) {
+        if (c.checkpoints) c.checkpoints->afterStep(&step, state, true);
+        return false;
+      }
+      const auto batch = c.stream ? streamBatch(c, state)
+                                  : phaseBatch(c, order[static_cast<size_t>(state.batchesDone)], state);
       const StepResult r = trainStep(step, batch, state);
       ++state.batchesDone;
       clock.examplesSinceLog += r.examples;
@@ -178,6 +216,7 @@ bool runPhase(PhaseContext& c, RunState& state) {
         c.observer->onAttention(takeAttentionSnapshot(c, state.globalStep));
       }
       if (evalEvery > 0 && state.phaseStep % evalEvery == 0 && state.phaseStep != steps) evaluatePhase(c, state);
+      if (c.checkpoints) c.checkpoints->afterStep(&step, state, false);
     }
     if (state.phaseStep >= steps) break;
     ++state.epoch;  // a full epoch: the next one starts at its first batch

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/data/batching.h"
+#include "core/data/streamed_corpus.h"
 #include "core/distill/observer.h"
 #include "core/distill/run_state.h"
 #include "core/distill/train_step.h"
@@ -21,12 +22,35 @@ struct Probe {
   std::vector<std::string> tokens;
 };
 
+/// A phase's training texts read from a corpus file as they are needed (general distillation
+/// and MLM pre-training): memory holds one chunk of the file, whatever its size. An epoch's
+/// order is StreamedCorpus's shuffled chunks (seed phaseOrderSeed(seed, phase)); batch b of
+/// it is positions [b·batchSize, (b+1)·batchSize), encoded when it is trained.
+struct StreamSource {
+  data::StreamedCorpus corpus;
+  const text::Tokenizer* tokenizer = nullptr;
+  int64_t maxLength = 128;
+};
+
+/// Writes and restores training checkpoints for runPhase (RunCheckpoints, run_checkpoint.h).
+class CheckpointSink {
+ public:
+  virtual ~CheckpointSink() = default;
+  /// After each step, and with `stopping` when the run is cancelled: writes a checkpoint when
+  /// one is due (always when stopping). step is null between phases.
+  virtual void afterStep(const StepContext* step, RunState& state, bool stopping) = 0;
+  /// Right after a phase's optimiser is made: gives it the moments a resumed checkpoint saved
+  /// for this phase, if any.
+  virtual void restoreOptimizer(StepContext& step, const RunState& state) = 0;
+};
+
 /// A phase: what its steps train (StepSpec) plus its data, its place in the run and where
 /// it reports. The position (steps, epoch, batch) and the best score live in RunState.
 struct PhaseContext : StepSpec {
   int index = 0;                              ///< the phase's index in the run (its epoch-order seed)
   int count = 1;                              ///< phases in the run
-  const data::EncodedDataset* train = nullptr;
+  const data::EncodedDataset* train = nullptr;  ///< in memory; or
+  const StreamSource* stream = nullptr;         ///< streamed from a corpus (train is null then)
   const data::EncodedDataset* dev = nullptr;  ///< null: no evaluation
   text::SpecialTokens specials;               ///< for MLM masking
   int64_t vocabSize = 0;                      ///< for MLM masking
@@ -42,6 +66,7 @@ struct PhaseContext : StepSpec {
   /// keep the best (teacher training).
   std::vector<torch::Tensor>* bestWeights = nullptr;
   std::string modelName = "student";          ///< for evaluation reports
+  CheckpointSink* checkpoints = nullptr;      ///< null: no checkpoints
 };
 
 /// Runs the phase from where state stands: a state at another phase starts this one from
@@ -49,6 +74,17 @@ struct PhaseContext : StepSpec {
 /// Leaves state at the next phase (phase index + 1, step, epoch and batch 0). Returns false
 /// when it was cancelled (state then points at the first batch not trained).
 bool runPhase(PhaseContext& context, RunState& state);
+
+/// Rows the phase trains on per epoch (its dataset's or its stream's).
+size_t phaseExamples(const PhaseContext& context);
+
+/// Batches one rank trains per epoch of a stream of `examples` texts: batches r, r + world,
+/// r + 2·world, ... of ceil(examples / batchSize).
+int64_t streamBatches(size_t examples, int64_t batchSize, int64_t worldSize, int64_t rank);
+
+/// The training batch at state's position in a streamed phase (batch state.batchesDone of the
+/// rank's share of the epoch), encoded, masked for an MLM term, on the phase's device.
+data::Batch streamBatch(const PhaseContext& context, const RunState& state);
 
 /// The training batch of the given rows: collated, masked for an MLM term (maskSeed of
 /// state.seed and state.globalStep), on the phase's device.

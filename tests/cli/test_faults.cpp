@@ -9,29 +9,17 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include "cli/cli_process.h"
 #include "test_util.h"
 
 namespace {
 
-struct Result {
-  int code = -1;
-  QString out, err;
-};
+using Result = retort::test::CliResult;
 
 /// Runs retort-cli; with a non-empty faultPath, writes to files whose path contains it fail
 /// with ENOSPC after `after` bytes.
 Result cli(const QStringList& args, const QString& faultPath = QString(), qint64 after = 0) {
-  QProcess p;
-  auto env = QProcessEnvironment::systemEnvironment();
-  if (!faultPath.isEmpty()) {
-    env.insert(QStringLiteral("LD_PRELOAD"), QStringLiteral(RETORT_FAULT_SHIM));
-    env.insert(QStringLiteral("RETORT_FAULT_PATH"), faultPath);
-    env.insert(QStringLiteral("RETORT_FAULT_AFTER"), QString::number(after));
-  }
-  p.setProcessEnvironment(env);
-  p.start(QStringLiteral(RETORT_CLI_PATH), args);
-  if (!p.waitForFinished(300000)) return {};
-  return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+  return retort::test::runCli(args, {faultPath, after, false});
 }
 
 QByteArray bytesOf(const QString& path) {

@@ -1,9 +1,12 @@
 /* A fault-injection shim for tests (LD_PRELOAD): write(2), pwrite(2) and writev(2) on a file
  * whose path contains $RETORT_FAULT_PATH fail with ENOSPC ("No space left on device") once
  * $RETORT_FAULT_AFTER bytes (default 0) have gone to such files, as on a disk that fills up
- * during the write. Everything else passes through unchanged. */
+ * during the write. With $RETORT_FAULT_KILL set, the process kills itself with SIGKILL
+ * instead, at that very write (a power loss or kill -9 in the middle of writing a file).
+ * Everything else passes through unchanged. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <signal.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +32,8 @@ static int faulty(int fd, size_t want) {
     written += (long long)want;
     return 0;
   }
+  const char* kill = getenv("RETORT_FAULT_KILL");
+  if (kill && *kill) raise(SIGKILL);
   return 1;
 }
 

@@ -21,6 +21,9 @@ struct RunFigures {
   double retention = 0, speedup = 0, speedupBatch = 0, compression = 0;
   int typicalLength = 0;  ///< tokens per input of the latency figures
   bool cancelled = false;
+  /// An interrupted run (killed, or stopped) with a checkpoint: the history offers Resume.
+  bool resumable = false;
+  qint64 resumeStep = 0, resumeTotalSteps = 0;  ///< where its newest checkpoint is (total 0 = unknown)
   QString runDirectory;
   QDateTime finishedAt;   ///< when the run ended (for the history); invalid = unknown
 

@@ -36,7 +36,10 @@ RunHistoryView::RunHistoryView(QWidget* parent) : QWidget(parent) {
   auto* buttons = new QHBoxLayout;
   m_showCurves = new QPushButton(this);
   m_showCurves->setObjectName(QStringLiteral("showCurves"));
+  m_resume = new QPushButton(this);
+  m_resume->setObjectName(QStringLiteral("resumeRun"));
   buttons->addStretch(1);
+  buttons->addWidget(m_resume);
   buttons->addWidget(m_showCurves);
   layout->addLayout(buttons);
 
@@ -55,6 +58,10 @@ RunHistoryView::RunHistoryView(QWidget* parent) : QWidget(parent) {
   connect(m_showCurves, &QPushButton::clicked, this, [this] {
     const int index = currentIndex();
     if (index >= 0) Q_EMIT showCurvesRequested(index);
+  });
+  connect(m_resume, &QPushButton::clicked, this, [this] {
+    const int index = currentIndex();
+    if (index >= 0 && m_runs[index].resumable) Q_EMIT resumeRequested(index);
   });
   retranslate();
   updateButtons();
@@ -76,12 +83,16 @@ void RunHistoryView::retranslate() {
   header->setToolTip(CompressionColumn, tr("Teacher parameters / student parameters"));
   m_showCurves->setText(tr("Show curves"));
   m_showCurves->setToolTip(tr("Draw the selected run's loss curves over the current ones"));
+  m_resume->setText(tr("Resume"));
+  m_resume->setToolTip(tr("Continue the selected interrupted run from its last checkpoint, exactly where it stopped"));
   for (int i = 0; i < m_runs.size(); ++i) updateItem(i);
   updateButtons();
 }
 
 void RunHistoryView::updateButtons() {
-  m_showCurves->setEnabled(currentIndex() >= 0);
+  const int index = currentIndex();
+  m_showCurves->setEnabled(index >= 0);
+  m_resume->setEnabled(m_resumeAllowed && index >= 0 && m_runs[index].resumable);
   m_title->setText(m_runs.isEmpty() ? tr("No runs yet: each finished run of the experiment is listed here.")
                                     : tr("Runs of this experiment: select one to see its results."));
 }
@@ -104,7 +115,12 @@ void RunHistoryView::updateItem(int index) {
   const QLocale locale;
   item->setText(DateColumn, f.finishedAt.isValid() ? locale.toString(f.finishedAt, QLocale::ShortFormat)
                                                    : notAvailableText());
-  item->setText(NameColumn, f.cancelled ? tr("%1 (stopped early)").arg(f.name) : f.name);
+  if (f.resumable)
+    item->setText(NameColumn, f.resumeTotalSteps > 0
+                                  ? tr("%1 (interrupted at step %2 of %3)").arg(f.name).arg(f.resumeStep).arg(f.resumeTotalSteps)
+                                  : tr("%1 (interrupted at step %2)").arg(f.name).arg(f.resumeStep));
+  else
+    item->setText(NameColumn, f.cancelled ? tr("%1 (stopped early)").arg(f.name) : f.name);
   item->setToolTip(NameColumn, f.runDirectory);
   item->setText(SettingsColumn, m_settings.value(index));
   item->setToolTip(SettingsColumn, m_settings.value(index));
@@ -188,6 +204,11 @@ void RunHistoryView::onItemChanged(QTreeWidgetItem* item, int column) {
   if (m_filling || column != CompareColumn) return;
   const int index = indexOf(item);
   if (index >= 0) Q_EMIT compareToggled(index, item->checkState(CompareColumn) == Qt::Checked);
+}
+
+void RunHistoryView::setResumeAllowed(bool allowed) {
+  m_resumeAllowed = allowed;
+  updateButtons();
 }
 
 QTreeWidget* RunHistoryView::tree() const { return m_tree; }

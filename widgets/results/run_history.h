@@ -1,8 +1,10 @@
 #pragma once
 // The run history of an experiment: one row per finished run with when it ended, its name, a
 // summary of its key settings (written by app/), the student's accuracy, the retention, the
-// speed-up and the compression. Selecting a row emits runSelected; "Show curves" (or a double
-// click) asks app/ to overlay that run's curves on the loss chart; the Compare column's check
+// speed-up and the compression; and one per interrupted run (killed or stopped, with a
+// checkpoint), marked so, with where it stopped. Selecting a row emits runSelected; "Show
+// curves" (or a double click) asks app/ to overlay that run's curves on the loss chart;
+// "Resume" asks app/ to continue the selected interrupted run; the Compare column's check
 // boxes mark runs to compare. Takes plain data (RunFigures); knows nothing of LibTorch.
 
 #include <QList>
@@ -57,6 +59,9 @@ class RunHistoryView : public QWidget {
   void setCompared(int index, bool on);
   /// The ticked rows, in row order.
   QList<int> comparedRuns() const;
+  /// Enables or disables Resume for every row (off while a run goes on).
+  void setResumeAllowed(bool allowed);
+  QPushButton* resumeButton() const { return m_resume; }
 
   // For tests.
   QTreeWidget* tree() const;
@@ -68,6 +73,8 @@ class RunHistoryView : public QWidget {
   /// "Show curves" was clicked, or a row double-clicked (activated).
   void showCurvesRequested(int index);
   void compareToggled(int index, bool on);
+  /// "Resume" was clicked on an interrupted run.
+  void resumeRequested(int index);
 
  protected:
   void changeEvent(QEvent* event) override;
@@ -83,6 +90,8 @@ class RunHistoryView : public QWidget {
   QLabel* m_title;
   QTreeWidget* m_tree;
   QPushButton* m_showCurves;
+  QPushButton* m_resume;
+  bool m_resumeAllowed = true;
   QVector<RunFigures> m_runs;
   QStringList m_settings;
   int m_selected = -1;     ///< the row runSelected last reported
