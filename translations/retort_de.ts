@@ -231,6 +231,22 @@
         <source>The new probe sentence is used from the next attention snapshot.</source>
         <translation>Der neue Testsatz wird ab dem nächsten Attention-Schnappschuss verwendet.</translation>
     </message>
+    <message>
+        <source>The last run of this experiment was interrupted at step %1 of %2; Run ▸ Resume Interrupted Run continues it.</source>
+        <translation>Der letzte Lauf dieses Experiments wurde bei Schritt %1 von %2 unterbrochen; Lauf ▸ Unterbrochenen Lauf fortsetzen setzt ihn fort.</translation>
+    </message>
+    <message>
+        <source>The last run of this experiment was interrupted at step %1; Run ▸ Resume Interrupted Run continues it.</source>
+        <translation>Der letzte Lauf dieses Experiments wurde bei Schritt %1 unterbrochen; Lauf ▸ Unterbrochenen Lauf fortsetzen setzt ihn fort.</translation>
+    </message>
+    <message>
+        <source>Resume &amp;Interrupted Run</source>
+        <translation>&amp;Unterbrochenen Lauf fortsetzen</translation>
+    </message>
+    <message>
+        <source>Continue this experiment's last run, which was killed or stopped, from its newest checkpoint</source>
+        <translation>Den letzten, abgebrochenen oder angehaltenen Lauf dieses Experiments ab seinem neuesten Checkpoint fortsetzen</translation>
+    </message>
 </context>
 <context>
     <name>retort::app::SetupPanels</name>
@@ -562,10 +578,6 @@
         <translation>%1 Beispiele/s · Restzeit %2</translation>
     </message>
     <message>
-        <source>Run stopped; the student so far is in %1</source>
-        <translation>Lauf angehalten; der bisherige Schüler liegt in %1</translation>
-    </message>
-    <message>
         <source>Run finished in %1; files in %2</source>
         <translation>Lauf in %1 beendet; Dateien in %2</translation>
     </message>
@@ -584,6 +596,18 @@
     <message>
         <source>Student exported to %1 (Hugging Face layout)</source>
         <translation>Schüler nach %1 exportiert (Hugging-Face-Format)</translation>
+    </message>
+    <message>
+        <source>%1 has no checkpoint to resume from</source>
+        <translation>%1 hat keinen Checkpoint, ab dem fortgesetzt werden könnte</translation>
+    </message>
+    <message>
+        <source>Resuming %1 from step %2</source>
+        <translation>%1 wird ab Schritt %2 fortgesetzt</translation>
+    </message>
+    <message>
+        <source>Run stopped; the student so far and a checkpoint are in %1 (Run ▸ Resume Interrupted Run continues it)</source>
+        <translation>Lauf angehalten; der bisherige Student und ein Checkpoint liegen in %1 (Lauf ▸ Unterbrochenen Lauf fortsetzen setzt ihn fort)</translation>
     </message>
 </context>
 <context>
@@ -1375,6 +1399,22 @@ Key: %3 (#%4)
     <message>
         <source>%1 (stopped early)</source>
         <translation>%1 (vorzeitig angehalten)</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Continue the selected interrupted run from its last checkpoint, exactly where it stopped</source>
+        <translation>Den ausgewählten unterbrochenen Lauf ab seinem letzten Checkpoint fortsetzen, genau dort, wo er stehen blieb</translation>
+    </message>
+    <message>
+        <source>%1 (interrupted at step %2 of %3)</source>
+        <translation>%1 (unterbrochen bei Schritt %2 von %3)</translation>
+    </message>
+    <message>
+        <source>%1 (interrupted at step %2)</source>
+        <translation>%1 (unterbrochen bei Schritt %2)</translation>
     </message>
 </context>
 </TS>

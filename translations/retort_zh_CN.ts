@@ -231,6 +231,22 @@
         <source>The new probe sentence is used from the next attention snapshot.</source>
         <translation>新的探测句子将从下一次注意力快照起使用。</translation>
     </message>
+    <message>
+        <source>The last run of this experiment was interrupted at step %1 of %2; Run ▸ Resume Interrupted Run continues it.</source>
+        <translation>此实验的上一次运行在第 %1 步（共 %2 步）中断；“运行 ▸ 继续中断的运行”可继续它。</translation>
+    </message>
+    <message>
+        <source>The last run of this experiment was interrupted at step %1; Run ▸ Resume Interrupted Run continues it.</source>
+        <translation>此实验的上一次运行在第 %1 步中断；“运行 ▸ 继续中断的运行”可继续它。</translation>
+    </message>
+    <message>
+        <source>Resume &amp;Interrupted Run</source>
+        <translation>继续中断的运行(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Continue this experiment's last run, which was killed or stopped, from its newest checkpoint</source>
+        <translation>从最新的检查点继续此实验被终止或停止的上一次运行</translation>
+    </message>
 </context>
 <context>
     <name>retort::app::SetupPanels</name>
@@ -562,10 +578,6 @@
         <translation>%1 个样本/秒 · 预计剩余 %2</translation>
     </message>
     <message>
-        <source>Run stopped; the student so far is in %1</source>
-        <translation>运行已停止；目前的学生模型位于 %1</translation>
-    </message>
-    <message>
         <source>Run finished in %1; files in %2</source>
         <translation>运行完成，用时 %1；文件位于 %2</translation>
     </message>
@@ -584,6 +596,18 @@
     <message>
         <source>Student exported to %1 (Hugging Face layout)</source>
         <translation>学生模型已导出到 %1（Hugging Face 格式）</translation>
+    </message>
+    <message>
+        <source>%1 has no checkpoint to resume from</source>
+        <translation>%1 没有可用于继续的检查点</translation>
+    </message>
+    <message>
+        <source>Resuming %1 from step %2</source>
+        <translation>正在从第 %2 步继续 %1</translation>
+    </message>
+    <message>
+        <source>Run stopped; the student so far and a checkpoint are in %1 (Run ▸ Resume Interrupted Run continues it)</source>
+        <translation>运行已停止；目前的学生模型和一个检查点保存在 %1（“运行 ▸ 继续中断的运行”可继续它）</translation>
     </message>
 </context>
 <context>
@@ -1375,6 +1399,22 @@ Key: %3 (#%4)
     <message>
         <source>%1 (stopped early)</source>
         <translation>%1（提前停止）</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Continue the selected interrupted run from its last checkpoint, exactly where it stopped</source>
+        <translation>从最后一个检查点继续所选的中断运行，精确地从停止处开始</translation>
+    </message>
+    <message>
+        <source>%1 (interrupted at step %2 of %3)</source>
+        <translation>%1（在第 %2 步中断，共 %3 步）</translation>
+    </message>
+    <message>
+        <source>%1 (interrupted at step %2)</source>
+        <translation>%1（在第 %2 步中断）</translation>
     </message>
 </context>
 </TS>

@@ -209,7 +209,8 @@ void TrainingController::onFinished(const distill::RunSummary& summary) {
   m_views.results->setFigures(toWidgets(summary));
   m_views.progress->setValue(1000);
   Q_EMIT statusMessage(summary.cancelled
-                           ? tr("Run stopped; the student so far is in %1").arg(QString::fromStdString(summary.runDir))
+                           ? tr("Run stopped; the student so far and a checkpoint are in %1 (Run ▸ Resume Interrupted Run continues it)")
+                                 .arg(QString::fromStdString(summary.runDir))
                            : tr("Run finished in %1; files in %2").arg(formatDuration(summary.seconds), QString::fromStdString(summary.runDir)),
                        0);
   updateActions();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
@@ -229,6 +230,7 @@ void RunCheckpoints::write(const StepContext* step, RunState& state, const std::
   const std::string name = "step-" + std::to_string(state.globalStep);
   const fs::path tmp = fs::path(m_dir) / (".tmp-" + name);
   const fs::path final = fs::path(m_dir) / name;
+  const double started = nowSeconds();
   fs::remove_all(tmp, ec);
   fs::create_directories(tmp, ec);
   if (ec) throw Error(ErrorKind::Io, tmp.string() + ": cannot create the directory: " + ec.message());
@@ -300,6 +302,14 @@ void RunCheckpoints::write(const StepContext* step, RunState& state, const std::
   m_lastPath = final.string();
   m_lastBestStep = hasBestStep(state);
   prune();
+  if (m_observer) {
+    uint64_t bytes = 0;
+    for (fs::directory_iterator it(final, ec), end; !ec && it != end; it.increment(ec))
+      if (it->is_regular_file(ec)) bytes += it->file_size(ec);
+    char line[96];
+    std::snprintf(line, sizeof line, ": %.1f MB in %.2f s", static_cast<double>(bytes) / 1e6, m_lastTime - started);
+    m_observer->onMessage("checkpoint " + m_lastPath + line);
+  }
 }
 
 int64_t RunCheckpoints::hasBestStep(const RunState& state) {

@@ -79,6 +79,12 @@ StepContext makeStepContext(const StepSpec& spec, int64_t phaseSteps) {
   for (auto& [name, p] : spec.student->namedParameters()) c.clipped.push_back(p);
   if (spec.projections)
     for (auto& p : spec.projections->parameters()) c.clipped.push_back(p);
+  // A phase starts without gradients: a parameter that an earlier phase trained but this one
+  // does not use (the projections in a prediction stage, the classifier in a general one)
+  // keeps an undefined gradient, so AdamW leaves it alone (no weight decay on it), exactly as
+  // in a process that resumes inside this phase.
+  for (auto& p : c.clipped)
+    if (p.grad().defined()) p.mutable_grad() = torch::Tensor();
   spec.student->setTraining(true);
   if (spec.teacher) {
     model::BertModel teacher = spec.teacher;  // a handle: eval() is not const

@@ -49,8 +49,10 @@ struct StepContext {
   std::vector<torch::Tensor> clipped;
 };
 
-/// Builds the context of a phase of `phaseSteps` steps and puts the student in training mode
-/// and the teacher in evaluation mode. Throws Error(InvalidArgument) without a student.
+/// Builds the context of a phase of `phaseSteps` steps, clears the gradients an earlier phase
+/// left (a parameter this phase does not use is then not touched by AdamW), and puts the
+/// student in training mode and the teacher in evaluation mode. Throws Error(InvalidArgument)
+/// without a student.
 StepContext makeStepContext(const StepSpec& spec, int64_t phaseSteps);
 
 /// What one step did.

@@ -52,6 +52,7 @@ RunSummary execute(const Experiment& e, const nlohmann::json& document, Observer
   models.teacher = plan->teacher.trained ? plan->teacher.asStudent.get() : nullptr;
   models.bestWeights = &plan->bestWeights;
   RunCheckpoints checkpoints(runDir, e.observer, document, models, metricsPath);
+  checkpoints.setObserver(&observer);
   RunState state;
   state.seed = e.seed;
   if (resume) {

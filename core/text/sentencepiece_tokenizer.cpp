@@ -118,6 +118,14 @@ std::vector<SpmBridgeCandidate> spmBridgeCandidates(const char* envValue,
 
 const SpmBridge& openSpmBridge(const std::vector<SpmBridgeCandidate>& candidates,
                                int expectedAbi) {
+#ifdef RETORT_SANITIZE
+  // AddressSanitizer aborts the process on a dlopen with RTLD_DEEPBIND, which the bridge needs.
+  (void)candidates;
+  (void)expectedAbi;
+  throw Error(ErrorKind::Unsupported,
+              "sentencepiece is not available in a sanitizer build (AddressSanitizer refuses RTLD_DEEPBIND); "
+              "use a normal build for sentencepiece tokenizers");
+#endif
   std::string tried;
   for (const auto& c : candidates) {
     std::string why;

@@ -5,7 +5,9 @@
 #include <QtTest/QtTest>
 #include <QComboBox>
 #include <QLabel>
+#include <QPushButton>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -16,6 +18,7 @@
 #include <QToolButton>
 
 #include "app/gui/experiment_document.h"
+#include "app/gui/history_controller.h"
 #include "app/gui/main_window.h"
 #include "app/gui/run_controller.h"
 #include "app/gui/stages_panel.h"
@@ -29,6 +32,7 @@
 #include "widgets/charts/loss_chart.h"
 #include "widgets/mapping/layer_mapping_editor.h"
 #include "widgets/results/results_view.h"
+#include "widgets/results/run_history.h"
 
 using retort::app::MainWindow;
 using nlohmann::json;
@@ -310,6 +314,57 @@ class TestWorkbench : public QObject {
     QVERIFY(w.lastSummary().cancelled);
     QVERIFY(QFile::exists(dir.filePath(QStringLiteral("run/student/model.safetensors"))));
     QVERIFY(!w.isRunning());
+  }
+
+  void stoppedRunIsResumedFromTheHistory() {
+    // A run stopped from the window writes a checkpoint; the history lists it as interrupted,
+    // the Run menu offers to resume it, and Resume continues it to the end, curves and all.
+    QTemporaryDir dir;
+    const QString path = tinyDemo(dir, 40);  // 2 stages of 40 steps
+    json doc = json::parse(std::ifstream(path.toStdString()));
+    doc["name"] = "resume-gui";
+    for (auto& st : doc["stages"]) st["optim"]["epochs"] = 10;  // 6 batches an epoch: max_steps 40 binds
+    doc["observer"]["checkpoint_every"] = 5;
+    doc["observer"]["attention_every"] = 10;
+    std::ofstream(path.toStdString()) << doc.dump(2);
+    for (const QString& old : QDir(retort::app::HistoryController::runsRoot()).entryList({QStringLiteral("resume-gui-*")}, QDir::Dirs))
+      QDir(retort::app::HistoryController::runsRoot() + QLatin1Char('/') + old).removeRecursively();
+    MainWindow w;
+    QVERIFY(w.openExperiment(path));
+    auto* history = w.findChild<retort::widgets::RunHistoryView*>(QStringLiteral("runHistoryView"));
+    QVERIFY(history);
+    QVERIFY(!w.resumeInterruptedAction()->isEnabled());
+    QSignalSpy steps(w.runController(), &retort::app::RunController::stepsReported);
+    QSignalSpy done(&w, &MainWindow::runFinished);
+    QVERIFY(w.startRun());
+    QVERIFY(steps.wait(60000));
+    w.stopRun();
+    QVERIFY(done.wait(60000));
+    QVERIFY(w.lastSummary().cancelled);
+    QTRY_COMPARE_WITH_TIMEOUT(history->runCount(), 1, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.resumeInterruptedAction()->isEnabled(), 30000);
+    QVERIFY(history->run(0).resumable);
+    const qint64 stoppedAt = history->run(0).resumeStep;
+    QVERIFY(stoppedAt > 0 && stoppedAt < 80);
+    QCOMPARE(history->cellText(0, retort::widgets::RunHistoryView::NameColumn),
+             QStringLiteral("resume-gui (interrupted at step %1 of 80)").arg(stoppedAt));
+    QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("interrupted at step %1 of 80").arg(stoppedAt)));
+    // Resume from the history's button.
+    history->setCurrentIndex(0);
+    QVERIFY(history->resumeButton()->isEnabled());
+    done.clear();
+    QTest::mouseClick(history->resumeButton(), Qt::LeftButton);
+    QVERIFY(w.isRunning());
+    QVERIFY(!history->resumeButton()->isEnabled());
+    QVERIFY(!w.resumeInterruptedAction()->isEnabled());
+    QVERIFY(done.wait(120000));
+    QCOMPARE(done.first().first().toBool(), true);
+    QVERIFY(!w.lastSummary().cancelled);
+    w.lossChart()->flush();
+    QCOMPARE(w.lossChart()->pointCount(QStringLiteral("total")), 80);  // the steps before the stop, then the rest
+    QTRY_VERIFY_WITH_TIMEOUT(history->runCount() == 1 && !history->run(0).resumable, 30000);
+    QVERIFY(!w.resumeInterruptedAction()->isEnabled());
+    QVERIFY(!QFileInfo::exists(history->run(0).runDirectory + QStringLiteral("/checkpoints")));
   }
 
   void malformedDatasetIsReported() {

@@ -22,6 +22,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/cli_process.h"
 #include "test_util.h"
 
@@ -115,8 +117,9 @@ class TestResume : public QObject {
   QString newDir() { return m_tmp.path() + QStringLiteral("/run-%1").arg(++m_dirs); }
 
   QStringList runArgs(const QString& out, bool longer = false) const {
-    QStringList a = {QStringLiteral("run"), m_exp, QStringLiteral("--out"), out};
-    if (longer) a << QStringLiteral("--set") << QStringLiteral("stages[1].optim.epochs=12");
+    QStringList a = {QStringLiteral("run"), m_exp, QStringLiteral("--teacher"),
+                     QString::fromStdString(retort::test::fixture("bert/tiny")), QStringLiteral("--out"), out};
+    if (longer) a << QStringLiteral("--set") << QStringLiteral("stages.1.optim.epochs=12");
     return a;
   }
 
@@ -157,31 +160,43 @@ class TestResume : public QObject {
       dev += QStringLiteral("tok%1 tok%2\t%3\n").arg(6 + i).arg(9 + i % 4).arg(i % 2 ? "neg" : "pos").toUtf8();
     QVERIFY(writeText(dir + QStringLiteral("/train.tsv"), train));
     QVERIFY(writeText(dir + QStringLiteral("/dev.tsv"), dev));
-    // A trained teacher (fine-tuned from the fixture), dropout everywhere, two stages (the
-    // second on augmented data, with evaluations and a best student), a checkpoint every
-    // 4 steps: 4 teacher steps, 8 + 8 student steps.
-    const QByteArray exp = QByteArray(R"({"format": 1, "name": "resume", "threads": 1, "seed": 7,
-      "task": {"train": "train.tsv", "dev": "dev.tsv", "max_length": 8},
-      "teacher": {"checkpoint": ")") + retort::test::fixture("bert/tiny").c_str() + R"(", "finetune": "always",
-                  "finetuning": {"epochs": 1, "batch_size": 4, "log_every": 1, "learning_rate": 0.001}},
-      "student": {"architecture": {"layers": 2, "hidden": 8, "heads": 2, "ffn": 16, "max_positions": 16,
-                                   "dropout": 0.2, "attention_dropout": 0.1}},
-      "stages": [
-        {"kind": "intermediate", "optim": {"epochs": 2, "batch_size": 4, "log_every": 1, "learning_rate": 0.001}},
-        {"kind": "prediction", "augment": {"method": "tang", "passes": 1, "write": true},
-         "optim": {"epochs": 1, "batch_size": 4, "log_every": 1, "eval_every": 3, "learning_rate": 0.001}}],
-      "observer": {"attention_every": 0, "checkpoint_every": 4, "checkpoint_minutes": 0, "checkpoint_keep": 2}})";
+    QByteArray corpus;
+    for (int i = 0; i < 40; ++i) corpus += QStringLiteral("tok%1 tok%2 tok%3 tok%4\n").arg(5 + i % 37).arg(8 + i % 11).arg(20 + i % 7).arg(9 + i % 5).toUtf8();
+    QVERIFY(writeText(dir + QStringLiteral("/corpus.txt"), corpus));
+    // A trained teacher (fine-tuned from the fixture), dropout everywhere, three stages (the
+    // second on augmented data, with evaluations and a best student; the third a general
+    // distillation streamed from a corpus), a checkpoint every 4 steps: 4 teacher steps,
+    // then 8, about 7 and 6 student steps.
+    // (The teacher comes from --teacher: the fixture's path.)
+    using nlohmann::json;
+    auto optim = [](int epochs, int maxSteps, int evalEvery) {
+      return json{{"epochs", epochs}, {"max_steps", maxSteps}, {"batch_size", 4}, {"log_every", 1},
+                  {"eval_every", evalEvery}, {"learning_rate", 0.001}};
+    };
+    const json exp = {
+        {"format", 1}, {"name", "resume"}, {"threads", 1}, {"seed", 7},
+        {"task", {{"train", "train.tsv"}, {"dev", "dev.tsv"}, {"max_length", 8}}},
+        {"teacher", {{"finetune", "always"}, {"finetuning", optim(1, 0, 0)}}},
+        {"student", {{"architecture", {{"layers", 2}, {"hidden", 8}, {"heads", 2}, {"ffn", 16}, {"max_positions", 16},
+                                       {"dropout", 0.2}, {"attention_dropout", 0.1}}}}},
+        {"stages", json::array({
+                       {{"kind", "intermediate"}, {"optim", optim(2, 0, 0)}},
+                       {{"kind", "prediction"}, {"augment", {{"method", "tang"}, {"passes", 1}, {"write", true}}},
+                        {"optim", optim(1, 0, 3)}},
+                       {{"kind", "general"}, {"corpus", "corpus.txt"}, {"optim", optim(1, 6, 0)}},
+                   })},
+        {"observer", {{"attention_every", 0}, {"checkpoint_every", 4}, {"checkpoint_minutes", 0}, {"checkpoint_keep", 2}}}};
     m_exp = dir + QStringLiteral("/exp.json");
-    QVERIFY(writeText(m_exp, exp));
+    QVERIFY(writeText(m_exp, QByteArray::fromStdString(exp.dump(2))));
 
     m_ref = dir + QStringLiteral("/reference");
     const auto r = runCli(runArgs(m_ref));
     QVERIFY2(r.code == 0, qPrintable(r.err));
-    // 4 teacher steps, 8 of the first stage, and ceil(augmented / 4) of the second.
+    // 4 teacher steps, 8 of the first stage, ceil(augmented / 4) of the second, 6 of the third.
     for (const auto& o : metricLines(m_ref))
       if (o.value(QStringLiteral("type")).toString() == QStringLiteral("step"))
         m_totalSteps = o.value(QStringLiteral("global_step")).toInt();
-    QVERIFY2(m_totalSteps >= 17, qPrintable(QString::number(m_totalSteps)));
+    QVERIFY2(m_totalSteps >= 23, qPrintable(QString::number(m_totalSteps)));
     QCOMPARE(bytesThroughStep(m_totalSteps + 1), qint64(-1));
     QVERIFY2(!QFileInfo::exists(m_ref + QStringLiteral("/checkpoints")), "a completed run removes its checkpoints");
 
@@ -371,7 +386,7 @@ class TestResume : public QObject {
     // A learning rate of 1e30 in the second stage: its first step throws the weights to
     // ~1e30 and the next loss is not finite.
     const QString dir = newDir();
-    const CliResult r = runCli(runArgs(dir) << QStringLiteral("--set") << QStringLiteral("stages[1].optim.learning_rate=1e30"));
+    const CliResult r = runCli(runArgs(dir) << QStringLiteral("--set") << QStringLiteral("stages.1.optim.learning_rate=1e30"));
     QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains(QStringLiteral("prediction, step ")) && r.err.contains(QStringLiteral("the loss is not finite (soft_targets = ")),
              qPrintable(r.err));

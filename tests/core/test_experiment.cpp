@@ -278,7 +278,8 @@ class TestExperiment : public QObject {
         "mapping": {"kind": "explicit", "pairs": [{"student": 0, "teacher": 0}, {"student": 2, "teacher": 6,
         "weight": 0.5, "hidden": false}]},
         "stages": [{"kind": "distill", "augment": {"method": "tang", "passes": 7, "max_ngram": 3}, "losses":
-        {"soft_targets": 0.3333333333333333, "temperature": 1.7, "mlm": 2}}]})";
+        {"soft_targets": 0.3333333333333333, "temperature": 1.7, "mlm": 2}}],
+        "observer": {"checkpoint_every": 250, "checkpoint_minutes": 2.5, "checkpoint_keep": 3}})";
   }
 
   void roundTrip() {
@@ -296,7 +297,22 @@ class TestExperiment : public QObject {
     QCOMPARE(j.at("stages").at(0).at("optim").size(), size_t(10));
     QCOMPARE(j.at("stages").at(0).at("losses").size(), size_t(11));
     QCOMPARE(j.at("teacher").at("architecture").size(), size_t(8));
+    QCOMPARE(j.at("observer").size(), size_t(5));
     QCOMPARE(j.size(), size_t(12));
+  }
+
+  void checkpointPolicy() {
+    // Defaults: every 1000 steps or 10 minutes, the newest 2 kept; each field read back.
+    const Experiment d = parse(R"({"format": 1, "task": {"train": "t.tsv"}})");
+    QCOMPARE(d.observer.checkpointEvery, int64_t(1000));
+    QCOMPARE(d.observer.checkpointMinutes, 10.0);
+    QCOMPARE(d.observer.checkpointKeep, int64_t(2));
+    const Experiment x = parse(R"({"format": 1, "task": {"train": "t.tsv"},
+        "observer": {"checkpoint_every": 0, "checkpoint_minutes": 0.5, "checkpoint_keep": 7}})");
+    QCOMPARE(x.observer.checkpointEvery, int64_t(0));
+    QCOMPARE(x.observer.checkpointMinutes, 0.5);
+    QCOMPARE(x.observer.checkpointKeep, int64_t(7));
+    QVERIFY(!(x == d));
   }
 
   void roundTripDetails() {
@@ -334,7 +350,7 @@ class TestExperiment : public QObject {
     row("transposed key", R"({"format": 1, )" + t + R"(, "stuednt": {}})",
         "exp.json: stuednt: unknown key (did you mean student?)");
     row("unknown key, no suggestion", R"({"format": 1, )" + t + R"(, "observer": {"colour": "red"}})",
-        "exp.json: observer.colour: unknown key (known keys: attention_every, probe)");
+        "exp.json: observer.colour: unknown key (known keys: attention_every, probe, checkpoint_every, checkpoint_minutes, checkpoint_keep)");
     row("format 2", R"({"format": 2, "whatever": true})",
         "exp.json: format 2 is not supported (this Retort reads format 1)");
     row("no format", R"({"task": {"train": "t"}})", "exp.json: format: required (this Retort reads format 1)");
@@ -364,6 +380,12 @@ class TestExperiment : public QObject {
         "exp.json: teacher.finetuning.learning_rate: must be positive, found 0");
     row("batch size", R"({"format": 1, )" + t + R"(, "stages": [{"optim": {"batch_size": 0}}]})",
         "exp.json: stages[0].optim.batch_size: must be >= 1, found 0");
+    row("checkpoint_keep 0", R"({"format": 1, )" + t + R"(, "observer": {"checkpoint_keep": 0}})",
+        "exp.json: observer.checkpoint_keep: must be >= 1, found 0");
+    row("checkpoint_every negative", R"({"format": 1, )" + t + R"(, "observer": {"checkpoint_every": -5}})",
+        "exp.json: observer.checkpoint_every: must be >= 0, found -5");
+    row("checkpoint_minutes negative", R"({"format": 1, )" + t + R"(, "observer": {"checkpoint_minutes": -1}})",
+        "exp.json: observer.checkpoint_minutes: must be >= 0, found -1");
     row("max length", R"({"format": 1, "task": {"train": "t", "max_length": 2}})",
         "exp.json: task.max_length: must be >= 3 (room for [CLS] and [SEP]), found 2");
     row("negative weight", R"({"format": 1, )" + t + R"(, "stages": [{"losses": {"soft_targets": 1, "hard_labels": -0.5}}]})",

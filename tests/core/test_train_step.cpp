@@ -238,6 +238,36 @@ class TestTrainStep : public QObject {
     QCOMPARE(distill::scheduledLearningRate(o, step, total), s.at(step));
   }
 
+  void unusedParametersAreLeftAlone() {
+    // Phase 1 trains the projections (hidden terms); phase 2 does not use them: AdamW's weight
+    // decay must not touch them there (their gradient from phase 1 is cleared), as in a run
+    // that resumes inside phase 2.
+    const auto train = makeTask(*m_teacher.tokenizer, 32, 3);
+    torch::manual_seed(2);
+    distill::BertStudent student(model::BertModel(studentConfig(m_teacher.config), model::BertHeads{true, true, false}));
+    distill::HiddenProjections projections(8, 16, {0, 1, 2}, true);
+    distill::RunState state;
+    for (int phase = 0; phase < 2; ++phase) {
+      distill::StepSpec spec = phaseSpec(0, student, m_teacher.model, projections);
+      spec.optim.maxSteps = 3;
+      spec.optim.weightDecay = 0.5;
+      spec.losses = distill::LossSpec{};
+      if (phase == 0) spec.losses.hidden = 1.0;
+      else spec.losses.softTargets = 1.0;
+      auto context = distill::makeStepContext(spec, 3);
+      std::vector<torch::Tensor> before;
+      for (auto& p : projections.parameters()) {
+        QVERIFY(!p.grad().defined());  // cleared when the phase starts
+        before.push_back(p.detach().clone());
+      }
+      state.phaseStep = 0;
+      for (const auto& rows : data::epochBatches(32, 16, true, 1, phase)) distill::trainStep(context, data::collate(train, rows), state);
+      const auto after = projections.parameters();
+      for (size_t i = 0; i < after.size(); ++i)
+        QCOMPARE(torch::equal(after[i], before[i]), phase == 1);  // trained in phase 1 only
+    }
+  }
+
   void phaseStepCounts_data() {
     QTest::addColumn<qlonglong>("epochs");
     QTest::addColumn<qlonglong>("maxSteps");
