@@ -42,7 +42,10 @@ bool holdsRun(const std::string& runDir) {
 ResumeInfo resumeInfo(const std::string& runDir) {
   ResumeInfo info;
   const auto summary = readJson(fs::path(runDir) / "summary.json");
-  if (summary.is_object() && !summary.value("cancelled", false)) return info;
+  if (summary.is_object()) {
+    const auto cancelled = summary.find("cancelled");
+    if (cancelled == summary.end() || !cancelled->is_boolean() || !cancelled->get<bool>()) return info;
+  }
   for (const auto& [step, path] : checkpointDirectories(fs::path(runDir) / "checkpoints")) {
     const auto state = readJson(path / "state.json");
     if (!state.is_object() || !state.contains("global_step") || !state["global_step"].is_number_integer()) continue;

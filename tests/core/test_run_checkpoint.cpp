@@ -362,6 +362,9 @@ class TestRunCheckpoint : public QObject {
     QVERIFY(distill::resumeInfo(dir).resumable);
     writeFile(dir + "/summary.json", R"({"cancelled": false})");
     QVERIFY(!distill::resumeInfo(dir).resumable);
+    // A summary that is not one of ours counts as complete, and nothing throws.
+    writeFile(dir + "/summary.json", R"({"cancelled": "yes"})");
+    QVERIFY(!distill::resumeInfo(dir).resumable);
   }
 
   void streamedPhaseReadsTheEpochOrder() {

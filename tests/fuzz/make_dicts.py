@@ -10,7 +10,7 @@ common = ['{', '}', '[', ']', ':', ',', '"', 'null', 'true', 'false', '0', '-1',
           '1e300', '-1e300', '1e400', '9007199254740993', '9223372036854775808',
           '18446744073709551616', '"\\u0000"', '"\\ud800"', '//', '/*', '*/']
 json_targets = {'bert_config', 'experiment', 'tokenizer_config', 'summary', 'metrics_log',
-                'safetensors_index', 'safetensors'}
+                'safetensors_index', 'safetensors', 'resume_info'}
 
 def words(value, out):
     if isinstance(value, dict):
