@@ -15,6 +15,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,13 +46,14 @@ def write_corpus(path, megabytes, seed=1):
 def run(cli, corpus, out, steps):
     exp = {
         "format": 1, "name": "stream-memory", "threads": 1,
-        "task": {"train": os.path.join(ROOT, "tests", "fixtures", "data", "sst2.tsv"), "max_length": 32},
+        "task": {"train": os.path.join(ROOT, "tests", "fixtures", "data", "sentiment.tsv"), "max_length": 16},
         "teacher": {"checkpoint": TEACHER, "finetune": "never"},
-        "student": {"architecture": {"layers": 2, "hidden": 8, "heads": 2, "ffn": 16, "max_positions": 64}},
+        "student": {"architecture": {"layers": 2, "hidden": 8, "heads": 2, "ffn": 16, "max_positions": 16}},
         "stages": [{"kind": "general", "corpus": corpus, "optim": {"epochs": 1, "max_steps": steps, "batch_size": 16}}],
         "observer": {"attention_every": 0, "checkpoint_every": 0, "checkpoint_minutes": 0},
     }
     exp_path = out + ".json"
+    shutil.rmtree(out, ignore_errors=True)
     with open(exp_path, "w") as f:
         json.dump(exp, f)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -86,7 +88,10 @@ def main():
         code = (f"import sys; sys.path.insert(0, {HERE!r}); import stream_memory as s; "
                 f"r = s.run({args.cli!r}, {corpus!r}, {os.path.join(work, 'run-' + str(int(mb)))!r}, {args.steps}); "
                 f"print(*r)")
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit(proc.stdout + proc.stderr)
+        out = proc.stdout.split()
         peak, speed, seconds = float(out[0]), float(out[1]), float(out[2])
         rows.append((mb, os.path.getsize(corpus) / 1e6, peak, speed, seconds))
         print(f"corpus {os.path.getsize(corpus) / 1e6:8.1f} MB  peak RSS {peak:7.1f} MB  "
