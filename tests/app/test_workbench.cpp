@@ -349,6 +349,13 @@ class TestWorkbench : public QObject {
     QCOMPARE(history->cellText(0, retort::widgets::RunHistoryView::NameColumn),
              QStringLiteral("resume-gui (interrupted at step %1 of 80)").arg(stoppedAt));
     QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("interrupted at step %1 of 80").arg(stoppedAt)));
+    {
+      // Reopened in another window, the experiment offers to resume its interrupted run too.
+      MainWindow other;
+      QVERIFY(other.openExperiment(path));
+      QTRY_VERIFY_WITH_TIMEOUT(other.resumeInterruptedAction()->isEnabled(), 30000);
+      QVERIFY(other.statusBar()->currentMessage().contains(QStringLiteral("was interrupted at step %1").arg(stoppedAt)));
+    }
     // Resume from the history's button.
     history->setCurrentIndex(0);
     QVERIFY(history->resumeButton()->isEnabled());
