@@ -19,6 +19,7 @@
 #include "core/distill/run_checkpoint.h"
 #include "core/distill/training_loop.h"
 #include "core/io/checkpoint.h"
+#include "core/random_task.h"
 #include "test_util.h"
 
 using namespace retort;
@@ -26,22 +27,6 @@ using retort::test::thrownMessage;
 namespace fs = std::filesystem;
 
 namespace {
-
-data::EncodedDataset makeTask(const text::Tokenizer& tokenizer, int n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  data::LabeledDataset d;
-  d.labels = {"negative", "neutral", "positive"};
-  for (int i = 0; i < n; ++i) {
-    data::Example x;
-    const int len = 3 + static_cast<int>(rng() % 8);
-    for (int k = 0; k < len; ++k) x.text += (k ? " tok" : "tok") + std::to_string(5 + rng() % 45);
-    x.label = static_cast<int64_t>(rng() % 3);
-    d.examples.push_back(x);
-  }
-  auto enc = data::encodeDataset(d, tokenizer, 16);
-  enc.numLabels = 3;
-  return enc;
-}
 
 struct Log : distill::Observer {
   std::vector<distill::StepMetrics> steps;
@@ -122,8 +107,8 @@ class TestRunCheckpoint : public QObject {
   }
 
   void resumedPhaseContinuesExactly() {
-    const auto train = makeTask(*m_teacher.tokenizer, 100, 1);  // 7 batches an epoch, 21 steps
-    const auto dev = makeTask(*m_teacher.tokenizer, 30, 2);
+    const auto train = test::randomTask(*m_teacher.tokenizer, 100, 1);  // 7 batches an epoch, 21 steps
+    const auto dev = test::randomTask(*m_teacher.tokenizer, 30, 2);
     const std::string runDir = (m_tmp.path() + QStringLiteral("/exact")).toStdString();
     fs::create_directories(runDir);
     distill::ObserverSpec policy;

@@ -13,28 +13,12 @@
 #include "core/distill/train_step.h"
 #include "core/distill/training_loop.h"
 #include "core/io/checkpoint.h"
+#include "core/random_task.h"
 #include "test_util.h"
 
 using namespace retort;
 
 namespace {
-
-/// Random sentences of fixture tokens with random labels, encoded with the fixture tokenizer.
-data::EncodedDataset makeTask(const text::Tokenizer& tokenizer, int n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  data::LabeledDataset d;
-  d.labels = {"negative", "neutral", "positive"};
-  for (int i = 0; i < n; ++i) {
-    data::Example x;
-    const int len = 3 + static_cast<int>(rng() % 8);
-    for (int k = 0; k < len; ++k) x.text += (k ? " tok" : "tok") + std::to_string(5 + rng() % 45);
-    x.label = static_cast<int64_t>(rng() % 3);
-    d.examples.push_back(x);
-  }
-  auto enc = data::encodeDataset(d, tokenizer, 16);
-  enc.numLabels = 3;
-  return enc;
-}
 
 model::BertConfig studentConfig(const model::BertConfig& teacher) {
   auto cfg = teacher;
@@ -98,8 +82,8 @@ class TestTrainStep : public QObject {
   }
 
   void runPhaseEqualsManualSteps() {
-    const auto train = makeTask(*m_teacher.tokenizer, 100, 1);
-    const auto dev = makeTask(*m_teacher.tokenizer, 30, 2);
+    const auto train = test::randomTask(*m_teacher.tokenizer, 100, 1);
+    const auto dev = test::randomTask(*m_teacher.tokenizer, 30, 2);
     const uint64_t seed = 31;
     const auto specials = m_teacher.tokenizer->specialTokens();
     const auto cfg = studentConfig(m_teacher.config);
@@ -242,7 +226,7 @@ class TestTrainStep : public QObject {
     // Phase 1 trains the projections (hidden terms); phase 2 does not use them: AdamW's weight
     // decay must not touch them there (their gradient from phase 1 is cleared), as in a run
     // that resumes inside phase 2.
-    const auto train = makeTask(*m_teacher.tokenizer, 32, 3);
+    const auto train = test::randomTask(*m_teacher.tokenizer, 32, 3);
     torch::manual_seed(2);
     distill::BertStudent student(model::BertModel(studentConfig(m_teacher.config), model::BertHeads{true, true, false}));
     distill::HiddenProjections projections(8, 16, {0, 1, 2}, true);
@@ -325,7 +309,7 @@ class TestTrainStep : public QObject {
     QCOMPARE(static_cast<torch::optim::AdamWOptions&>(groups[1].options()).weight_decay(), 0.0);
     QCOMPARE(context.clipped.size(), total);
 
-    const auto train = makeTask(*m_teacher.tokenizer, 16, 3);
+    const auto train = test::randomTask(*m_teacher.tokenizer, 16, 3);
     const auto batch = data::collate(train, {0, 1, 2, 3, 4, 5, 6, 7});
     distill::RunState state;
     const double expected[] = {0.0, 5e-4, 1e-3, 5e-4};  // warmup 2 of 4, then linear decay
@@ -359,7 +343,7 @@ class TestTrainStep : public QObject {
     spec.losses.hardLabels = 1.0;
     auto context = distill::makeStepContext(spec, 10);
     const auto before = snapshotParameters(student);
-    const auto train = makeTask(*m_teacher.tokenizer, 8, 4);
+    const auto train = test::randomTask(*m_teacher.tokenizer, 8, 4);
     distill::RunState state;
     state.phaseStep = 2;
     const QString msg = test::thrownMessage([&] { distill::trainStep(context, data::collate(train, {0, 1, 2}), state); });
