@@ -7,6 +7,7 @@
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "core/distill/resume_info.h"
 #include "core/distill/run_directory.h"
 #include "core/util/error.h"
 
@@ -44,7 +45,13 @@ int runReport(const ArgList& argList) {
   std::vector<distill::RunSummary> runs;
   for (const auto& d : dirs) {
     const fs::path p = fs::is_directory(d) ? fs::path(d) / "summary.json" : fs::path(d);
-    if (!fs::exists(p)) throw Error(ErrorKind::Io, p.string() + ": no such file (is " + d + " a finished run?)");
+    if (!fs::exists(p)) {
+      const auto resume = distill::resumeInfo(d);
+      if (resume.resumable)
+        throw Error(ErrorKind::Io, d + ": the run did not finish (interrupted at step " +
+                                       std::to_string(resume.globalStep) + "); continue it with `retort-cli resume " + d + "`");
+      throw Error(ErrorKind::Io, p.string() + ": no such file (is " + d + " a finished run?)");
+    }
     runs.push_back(distill::readSummary(p.string()));
   }
   const bool md = args.has("markdown");

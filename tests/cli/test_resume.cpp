@@ -311,6 +311,12 @@ class TestResume : public QObject {
     QVERIFY(runCli(runArgs(dir), {dir + QStringLiteral("/metrics.jsonl"), bytesThroughStep(14), true}).crashed);
     QCOMPARE(subdirs(dir + QStringLiteral("/checkpoints")), (QStringList{QStringLiteral("step-12"), QStringLiteral("step-8")}));
 
+    // report says the run did not finish and how to continue it.
+    CliResult report = runCli({QStringLiteral("report"), dir});
+    QCOMPARE(report.code, 1);
+    QVERIFY2(report.err.contains(dir + QStringLiteral(": the run did not finish (interrupted at step 12); continue it with `retort-cli resume ")),
+             qPrintable(report.err));
+
     // The experiment edited since the run started.
     const QString expPath = dir + QStringLiteral("/experiment.json");
     const QByteArray original = bytesOf(expPath);
