@@ -6,7 +6,9 @@
 // corpus's epoch order).
 
 #include <QtTest/QtTest>
+#include <QElapsedTimer>
 #include <QTemporaryDir>
+#include <QThread>
 
 #include <torch/torch.h>
 
@@ -249,6 +251,32 @@ class TestRunCheckpoint : public QObject {
     state.globalStep = 9;
     off.afterStep(nullptr, state, true);
     QVERIFY(!fs::exists(never + "/checkpoints"));
+  }
+
+  void checkpointsByTime() {
+    // checkpoint_minutes alone: 0.0005 minutes = 30 ms; steps 20 ms apart give one every other
+    // step or so, never two within 30 ms.
+    const std::string runDir = (m_tmp.path() + QStringLiteral("/minutes")).toStdString();
+    fs::create_directories(runDir);
+    auto s = makeSide(6);
+    distill::ObserverSpec policy;
+    policy.checkpointEvery = 0;
+    policy.checkpointMinutes = 0.0005;
+    policy.checkpointKeep = 100;
+    distill::RunCheckpoints sink(runDir, policy, {{"name", "t"}}, models(*s), runDir + "/metrics.jsonl");
+    distill::RunState state;
+    QElapsedTimer clock;
+    clock.start();
+    std::vector<qint64> writtenAt;
+    for (int step = 1; step <= 10; ++step) {
+      QThread::msleep(20);
+      state.globalStep = step;
+      const auto before = distill::checkpointDirectories(runDir + "/checkpoints").size();
+      sink.afterStep(nullptr, state, false);
+      if (distill::checkpointDirectories(runDir + "/checkpoints").size() > before) writtenAt.push_back(clock.elapsed());
+    }
+    QVERIFY2(writtenAt.size() >= 2 && writtenAt.size() <= 7, qPrintable(QString::number(writtenAt.size())));
+    for (size_t i = 1; i < writtenAt.size(); ++i) QVERIFY(writtenAt[i] - writtenAt[i - 1] >= 30);
   }
 
   void corruptCheckpointsAreNamed() {
