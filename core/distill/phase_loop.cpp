@@ -11,6 +11,9 @@ bool atPhaseStart(const RunState& s) { return s.phaseStep == 0 && s.epoch == 0 &
 
 bool runPhases(RunPlan& plan, const Experiment& e, StageData& stageData, RunState& state, RunControl* control,
                CheckpointSink* checkpoints, bool resuming) {
+  if (resuming)  // the sizes of the augmented sets made before the checkpoint
+    for (size_t i = 0; i < plan.phases.size() && i < state.phaseExamples.size(); ++i)
+      if (static_cast<int64_t>(i) < state.phase) plan.phases[i].knownExamples = state.phaseExamples[i];
   int64_t totalSteps = plannedSteps(plan, e);
   const int count = static_cast<int>(plan.phases.size());
   for (size_t i = static_cast<size_t>(std::max<int64_t>(0, state.phase)); i < plan.phases.size(); ++i) {
@@ -38,6 +41,9 @@ bool runPhases(RunPlan& plan, const Experiment& e, StageData& stageData, RunStat
       // DistilBERT's initialisation, once the teacher is final (it may have been trained above).
       copyTeacherLayers(plan.student->bert(), plan.teacher.model, plan.initLayers);
     }
+    state.phaseExamples.clear();
+    for (size_t k = 0; k < plan.phases.size(); ++k)
+      state.phaseExamples.push_back(static_cast<int64_t>(plannedExamples(plan, e, k)));
     c.index = static_cast<int>(i);
     c.count = count;
     c.totalSteps = totalSteps;

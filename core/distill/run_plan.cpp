@@ -226,6 +226,7 @@ size_t plannedExamples(const RunPlan& plan, const Experiment& e, size_t i) {
   const auto& p = plan.phases[i];
   const size_t n = phaseExamples(p.context);
   if (!p.pendingAugmentation) return n;
+  if (p.knownExamples >= 0) return static_cast<size_t>(p.knownExamples);
   const auto& a = e.stages[static_cast<size_t>(p.stage)].augment;
   return n * static_cast<size_t>(1 + (a.method == "tinybert" ? a.copies : a.passes));
 }

@@ -36,6 +36,9 @@ struct PhasePlan {
   /// The stage augments its data and the set is not made yet (the phase loop makes it when
   /// the phase starts, once the teacher is final, and clears this).
   bool pendingAugmentation = false;
+  /// The augmented set's size when it is known without making it (a resume past the phase
+  /// reads it from the checkpoint); -1 = not known.
+  int64_t knownExamples = -1;
 };
 
 /// Everything a run trains, and on what. Phases point into it: it never moves (planRun

@@ -101,6 +101,7 @@ json RunState::toJson() const {
           {"batches_done", batchesDone},
           {"cpu_generator", hex(cpuGenerator)},
           {"cuda_generator", hex(cudaGenerator)},
+          {"phase_examples", phaseExamples},
           {"best_score", bestScore},
           {"best_global_step", bestGlobalStep},
           {"best_phase", bestPhase},
@@ -126,6 +127,13 @@ RunState RunState::fromJson(const json& j, const std::string& source) {
   s.batchesDone = integer(j, source, "batches_done", 0);
   s.cpuGenerator = unhex(text(j, source, "cpu_generator"), source, "cpu_generator");
   s.cudaGenerator = unhex(text(j, source, "cuda_generator"), source, "cuda_generator");
+  const json& examples = required(j, source, "phase_examples");
+  if (!examples.is_array()) util::badField(source, "phase_examples", "must be an array, found " + examples.dump());
+  for (const auto& n : examples) {
+    if (!n.is_number_integer() || n.get<int64_t>() < 0)
+      util::badField(source, "phase_examples", "must hold integers >= 0, found " + n.dump());
+    s.phaseExamples.push_back(n.get<int64_t>());
+  }
   const json& best = required(j, source, "best_score");
   if (!best.is_number()) util::badField(source, "best_score", "must be a number, found " + best.dump());
   s.bestScore = best.get<double>();
@@ -145,7 +153,8 @@ RunState RunState::fromJson(const json& j, const std::string& source) {
 bool RunState::operator==(const RunState& o) const {
   return seed == o.seed && worldSize == o.worldSize && rank == o.rank && globalStep == o.globalStep &&
          phase == o.phase && phaseStep == o.phaseStep && epoch == o.epoch && batchesDone == o.batchesDone &&
-         cpuGenerator == o.cpuGenerator && cudaGenerator == o.cudaGenerator && bestScore == o.bestScore &&
+         cpuGenerator == o.cpuGenerator && cudaGenerator == o.cudaGenerator && phaseExamples == o.phaseExamples &&
+         bestScore == o.bestScore &&
          bestGlobalStep == o.bestGlobalStep && bestPhase == o.bestPhase && bestWeights == o.bestWeights &&
          bestWeightsPath == o.bestWeightsPath;
 }

@@ -41,6 +41,11 @@ struct RunState {
   std::vector<uint8_t> cpuGenerator;
   std::vector<uint8_t> cudaGenerator;
 
+  /// Examples each phase trains on, as known when the state was taken (an augmented set's
+  /// real size once it is made, the expected size before): a resume past an augmented phase
+  /// does not make that set again, and still plans the run's steps as the run did.
+  std::vector<int64_t> phaseExamples;
+
   double bestScore = -1.0;       ///< best dev accuracy of the student so far; -1 = none
   int64_t bestGlobalStep = -1;   ///< the global step it was measured at
   int64_t bestPhase = -1;        ///< the phase it was measured in

@@ -25,6 +25,7 @@ distill::RunState sample() {
   s.batchesDone = 17;
   s.cpuGenerator = {0x00, 0x7f, 0x80, 0xff, 0x12};
   s.cudaGenerator = {};
+  s.phaseExamples = {4500, 94500, 12000};
   s.bestScore = 0.8133333333333334;
   s.bestGlobalStep = 1200;
   s.bestPhase = 2;
@@ -51,6 +52,7 @@ class TestRunState : public QObject {
     QCOMPARE(back.bestScore, 0.8133333333333334);
     QCOMPARE(back.batchesDone, int64_t(17));
     QCOMPARE(back.cpuGenerator, s.cpuGenerator);
+    QCOMPARE(back.phaseExamples, (std::vector<int64_t>{4500, 94500, 12000}));
     // Defaults, and a real generator state (5056 bytes for the CPU's mt19937).
     distill::RunState d;
     distill::captureGenerators(d);
@@ -67,6 +69,8 @@ class TestRunState : public QObject {
     QTest::addColumn<QString>("value");  // JSON; empty = remove the key
     QTest::addColumn<QString>("message");
     QTest::newRow("missing") << "global_step" << "" << "state.json: \"global_step\" is missing";
+    QTest::newRow("phase examples") << "phase_examples" << "[12, -3]"
+                                    << "state.json: \"phase_examples\" must hold integers >= 0, found -3";
     QTest::newRow("negative") << "batches_done" << "-1" << "state.json: \"batches_done\" must be >= 0, found -1";
     QTest::newRow("not an integer") << "epoch" << "1.5" << "state.json: \"epoch\" must be an integer, found 1.5";
     QTest::newRow("rank") << "rank" << "4" << "state.json: \"rank\" must be below world_size (4), found 4";
