@@ -3,11 +3,6 @@
 #include <torch/torch.h>
 
 namespace retort::distill {
-namespace {
-
-bool atPhaseStart(const RunState& s) { return s.phaseStep == 0 && s.epoch == 0 && s.batchesDone == 0; }
-
-}  // namespace
 
 bool runPhases(RunPlan& plan, const Experiment& e, StageData& stageData, RunState& state, RunControl* control,
                CheckpointSink* checkpoints, bool resuming) {
@@ -20,7 +15,7 @@ bool runPhases(RunPlan& plan, const Experiment& e, StageData& stageData, RunStat
     auto& p = plan.phases[i];
     auto& c = p.context;
     c.checkpoints = checkpoints;
-    if (resuming && atPhaseStart(state)) {
+    if (resuming && state.atPhaseStart()) {
       restoreGenerators(state);  // captured between phases: before this phase's preamble
       resuming = false;
     }
@@ -37,7 +32,7 @@ bool runPhases(RunPlan& plan, const Experiment& e, StageData& stageData, RunStat
       }
     }
     if (i == plan.firstStudentPhase && !plan.initLayers.empty() && static_cast<int64_t>(i) == state.phase &&
-        atPhaseStart(state)) {
+        state.atPhaseStart()) {
       // DistilBERT's initialisation, once the teacher is final (it may have been trained above).
       copyTeacherLayers(plan.student->bert(), plan.teacher.model, plan.initLayers);
     }

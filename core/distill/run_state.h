@@ -52,6 +52,10 @@ struct RunState {
   BestWeights bestWeights = BestWeights::None;
   std::string bestWeightsPath;   ///< BestWeights::File only
 
+  /// At the first batch of state.phase (nothing of it trained yet): a fresh phase, or a
+  /// checkpoint made between phases.
+  bool atPhaseStart() const { return phaseStep == 0 && epoch == 0 && batchesDone == 0; }
+
   /// Every field; generator states as lower-case hex strings.
   nlohmann::json toJson() const;
   /// Reads what toJson() wrote. Throws Error(Format) "<source>: "<key>" <reason>" for a

@@ -29,8 +29,6 @@ void makeDirectory(const std::string& runDir) {
   if (ec) throw Error(ErrorKind::Io, runDir + ": cannot create the run directory: " + ec.message());
 }
 
-bool atPhaseStart(const RunState& s) { return s.phaseStep == 0 && s.epoch == 0 && s.batchesDone == 0; }
-
 /// A run, fresh or resumed. document: the experiment as RUN/experiment.json holds it (each
 /// checkpoint keeps a copy, to which a resume compares the file).
 RunSummary execute(const Experiment& e, const nlohmann::json& document, Observer& userObserver,
@@ -59,7 +57,7 @@ RunSummary execute(const Experiment& e, const nlohmann::json& document, Observer
     state = resume->state;
     const std::string from = resume->path;
     checkpoints.restore(std::move(*resume));
-    if (state.phase < static_cast<int64_t>(plan->phases.size()) && !atPhaseStart(state))
+    if (state.phase < static_cast<int64_t>(plan->phases.size()) && !state.atPhaseStart())
       observer.skipStageLine(static_cast<int>(state.phase));
     observer.onMessage("resuming from " + from + " (step " + std::to_string(state.globalStep) + ")");
   }
