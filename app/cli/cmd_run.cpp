@@ -8,10 +8,13 @@
 #include <ctime>
 #include <filesystem>
 #include <functional>
+#include <set>
 #include <unistd.h>
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "core/distributed/local_launch.h"
+#include "core/distributed/world.h"
 #include "core/distill/resume_info.h"
 #include "core/distill/run_checkpoint.h"
 #include "core/distill/trainer.h"
@@ -25,10 +28,76 @@ namespace retort::cli {
 namespace {
 
 distill::RunControl* g_control = nullptr;
+volatile std::sig_atomic_t g_launcherStop = 0;
 
 extern "C" void onInterrupt(int signal) {
   if (g_control) g_control->requestCancel();
   std::signal(signal, SIG_DFL);  // a second Ctrl-C (or SIGTERM) ends the program at once
+}
+
+extern "C" void onLauncherInterrupt(int signal) {
+  g_launcherStop = 1;
+  std::signal(signal, SIG_DFL);
+}
+
+/// A rank above 0 of a data-parallel run: rank 0 reports; this one stays quiet.
+class QuietObserver : public distill::Observer {
+ public:
+  bool wantsAttention() const override { return false; }
+};
+
+/// argList without --nproc (its children get the rest) and with --out DIR.
+std::vector<std::string> childArguments(const std::string& command, const ArgList& argList, const std::string& out) {
+  std::vector<std::string> rest{command};
+  for (size_t i = 0; i < argList.size(); ++i) {
+    const std::string& a = argList[i];
+    if (a == "--nproc" || a == "--out") {
+      ++i;
+      continue;
+    }
+    if (a.rfind("--nproc=", 0) == 0 || a.rfind("--out=", 0) == 0) continue;
+    rest.push_back(a);
+  }
+  if (!out.empty()) {
+    rest.push_back("--out");
+    rest.push_back(out);
+  }
+  return rest;
+}
+
+std::chrono::milliseconds distTimeout(const Args& args) {
+  auto spec = distributed::launchFromEnvironment();
+  if (args.get("dist-timeout")) return std::chrono::milliseconds(1000 * args.getInt("dist-timeout", 300, 1));
+  return spec.timeout;
+}
+
+/// --nproc N: hosts the store and runs N ranks of this program; returns their exit code.
+int launchLocal(const std::vector<std::string>& childArgs, int64_t nproc, std::chrono::milliseconds timeout) {
+  char self[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) throw Error(ErrorKind::Runtime, "cannot find this program's path (/proc/self/exe)");
+  self[n] = '\0';
+  g_launcherStop = 0;
+  std::signal(SIGINT, onLauncherInterrupt);
+  std::signal(SIGTERM, onLauncherInterrupt);
+  distributed::LocalLaunch launch(self, childArgs, nproc, 0, timeout);
+  std::fprintf(stderr, "data parallel: %lld local ranks, store 127.0.0.1:%d, timeout %lld s\n",
+               static_cast<long long>(nproc), launch.port(), static_cast<long long>(timeout.count() / 1000));
+  const int rc = launch.wait([](const std::string& line) { std::fprintf(stderr, "launcher: %s\n", line.c_str()); },
+                             [] { return g_launcherStop != 0; });
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  return rc;
+}
+
+/// The process group this process belongs to, from the launcher's variables (null: one process).
+std::shared_ptr<distributed::World> joinWorld(const Args& args) {
+  auto spec = distributed::launchFromEnvironment();
+  if (!spec.distributed()) return nullptr;
+  spec.timeout = distTimeout(args);
+  auto world = distributed::World::connect(spec);
+  if (spec.rank == 0) std::fprintf(stderr, "data parallel: %s\n", distributed::describe(spec).c_str());
+  return world;
 }
 
 std::string clock(double seconds) {
@@ -95,14 +164,16 @@ std::string absolute(const std::string& path) { return fs::absolute(path).lexica
 
 /// Runs train(trainer, observer) with Ctrl-C and SIGTERM wired to cancel (a cancelled run
 /// writes a checkpoint), then prints the run's table. Exit code 130 when cancelled.
-int trainAndReport(const std::string& out,
+int trainAndReport(const std::string& out, std::shared_ptr<distributed::World> world,
                    const std::function<distill::RunSummary(distill::Trainer&, distill::Observer&)>& train) {
   distill::RunControl control;
   g_control = &control;
   std::signal(SIGINT, onInterrupt);
   std::signal(SIGTERM, onInterrupt);
   ConsoleObserver console(::isatty(STDERR_FILENO) != 0);
-  distill::Trainer trainer(&control);
+  QuietObserver quiet;
+  const bool lead = !world || world->rank() == 0;
+  distill::Trainer trainer(&control, world);
   struct Restore {
     ~Restore() {
       g_control = nullptr;
@@ -110,8 +181,9 @@ int trainAndReport(const std::string& out,
       std::signal(SIGTERM, SIG_DFL);
     }
   } restore;
-  const auto s = train(trainer, console);
+  const auto s = train(trainer, lead ? static_cast<distill::Observer&>(console) : quiet);
   console.endBar();
+  if (!lead) return s.cancelled ? 130 : 0;  // rank 0 prints the table
 
   if (s.cancelled)
     std::printf("cancelled; kept what was trained and a checkpoint in %s (continue with: retort-cli resume %s)\n",
@@ -135,7 +207,7 @@ int trainAndReport(const std::string& out,
 }  // namespace
 
 int runRun(const ArgList& argList) {
-  Args args(argList, {"out", "train", "dev", "teacher", "set"}, {"resume"});
+  Args args(argList, {"out", "train", "dev", "teacher", "set", "threads", "nproc", "dist-timeout"}, {"resume"});
   if (args.positionals().size() != 1)
     throw Error(ErrorKind::InvalidArgument,
                 "give one experiment file or preset: retort-cli run EXPERIMENT.json | PRESET");
@@ -154,6 +226,7 @@ int runRun(const ArgList& argList) {
   if (args.get("train")) distill::applyOverride(doc, "task.test=\"\"");
   if (auto v = args.get("teacher")) setPath("teacher.checkpoint", *v);
   for (const auto& s : args.all("set")) distill::applyOverride(doc, s);
+  if (args.get("threads")) distill::applyOverride(doc, "threads=" + std::to_string(args.getInt("threads", 0, 1)));
   const std::string baseDir = fs::absolute(path).parent_path().string();
   const auto experiment = distill::Experiment::fromJson(doc, path, baseDir);
 
@@ -167,7 +240,15 @@ int runRun(const ArgList& argList) {
     out = "runs/" + experiment.name + "-" + stamp;
   }
 
-  if (args.has("resume") && distill::holdsRun(out)) {
+  const int64_t nproc = args.getInt("nproc", 1, 1);
+  if (nproc > 1 && !distributed::launchFromEnvironment().distributed())
+    return launchLocal(childArguments("run", argList, absolute(out)), nproc, distTimeout(args));
+  auto world = joinWorld(args);
+
+  bool resumeHere = args.has("resume") && distill::holdsRun(out);
+  if (world)  // rank 0 decides (it may have written the directory by the time another rank looks)
+    resumeHere = world->broadcastValue(resumeHere ? 1 : 0, "run: --resume") != 0;
+  if (resumeHere) {
     // --resume on a run directory: the same experiment, continued.
     const std::string saved = (fs::path(out) / "experiment.json").string();
     const std::string diff = distill::firstDifference(experiment.toJson(), distill::Experiment::readDocument(saved),
@@ -175,17 +256,25 @@ int runRun(const ArgList& argList) {
     if (!diff.empty())
       throw Error(ErrorKind::InvalidArgument,
                   diff + "; --resume continues a run with the experiment it was started with");
-    return trainAndReport(out, [&](distill::Trainer& t, distill::Observer& o) { return t.resume(out, o); });
+    return trainAndReport(out, world, [&](distill::Trainer& t, distill::Observer& o) { return t.resume(out, o); });
   }
-  return trainAndReport(out, [&](distill::Trainer& t, distill::Observer& o) { return t.run(experiment, o, out); });
+  return trainAndReport(out, world,
+                        [&](distill::Trainer& t, distill::Observer& o) { return t.run(experiment, o, out); });
 }
 
 int runResume(const ArgList& argList) {
-  Args args(argList, {}, {});
+  Args args(argList, {"nproc", "dist-timeout"}, {});
   if (args.positionals().size() != 1)
     throw Error(ErrorKind::InvalidArgument, "give one run directory: retort-cli resume RUN_DIR");
-  const std::string dir = args.positionals().front();
-  return trainAndReport(dir, [&](distill::Trainer& t, distill::Observer& o) { return t.resume(dir, o); });
+  const std::string dir = absolute(args.positionals().front());
+  const int64_t nproc = args.getInt("nproc", 1, 1);
+  if (nproc > 1 && !distributed::launchFromEnvironment().distributed()) {
+    std::vector<std::string> rest{"resume", dir};
+    if (auto t = args.get("dist-timeout")) rest.insert(rest.end(), {"--dist-timeout", *t});
+    return launchLocal(rest, nproc, distTimeout(args));
+  }
+  auto world = joinWorld(args);
+  return trainAndReport(dir, world, [&](distill::Trainer& t, distill::Observer& o) { return t.resume(dir, o); });
 }
 
 }  // namespace retort::cli

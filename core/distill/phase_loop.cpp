@@ -15,6 +15,7 @@ bool runPhases(RunPlan& plan, const Experiment& e, StageData& stageData, RunStat
     auto& p = plan.phases[i];
     auto& c = p.context;
     c.checkpoints = checkpoints;
+    c.world = plan.world;
     if (resuming && state.atPhaseStart()) {
       restoreGenerators(state);  // captured between phases: before this phase's preamble
       resuming = false;

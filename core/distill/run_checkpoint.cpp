@@ -215,6 +215,7 @@ RunCheckpoints::RunCheckpoints(std::string runDir, const ObserverSpec& policy, j
       m_lastTime(nowSeconds()) {}
 
 void RunCheckpoints::afterStep(const StepContext* step, RunState& state, bool stopping) {
+  if (!m_writing) return;
   if (m_policy.checkpointEvery == 0 && m_policy.checkpointMinutes == 0) return;
   if (state.globalStep == m_lastStep) return;
   bool due = stopping;
@@ -224,6 +225,7 @@ void RunCheckpoints::afterStep(const StepContext* step, RunState& state, bool st
 }
 
 void RunCheckpoints::write(const StepContext* step, RunState& state, const std::string& phaseName) {
+  if (!m_writing) return;
   std::error_code ec;
   fs::create_directories(m_dir, ec);
   if (ec) throw Error(ErrorKind::Io, m_dir + ": cannot create the directory: " + ec.message());

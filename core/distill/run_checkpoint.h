@@ -98,6 +98,9 @@ class RunCheckpoints final : public CheckpointSink {
   /// Where each checkpoint written is announced ("checkpoint step-40: 12.3 MB in 0.05 s"); may be null.
   void setObserver(Observer* observer) { m_observer = observer; }
 
+  /// false: write nothing (the ranks above 0 of a data-parallel run); restoring still works.
+  void setWriting(bool writing) { m_writing = writing; }
+
   /// The last checkpoint written or restored (empty before any).
   const std::string& lastPath() const { return m_lastPath; }
 
@@ -113,6 +116,7 @@ class RunCheckpoints final : public CheckpointSink {
   std::string m_metricsPath;
   Observer* m_observer = nullptr;
   int64_t m_lastStep = -1;
+  bool m_writing = true;
   double m_lastTime = 0;  // steady clock seconds
   std::string m_lastPath;
   int64_t m_lastBestStep = -2;  // the best step whose weights m_lastPath holds

@@ -63,6 +63,9 @@ struct RunPlan {
   Probe probe;
   /// The best dev student's weights (RunState::bestWeights is Memory once there are some).
   std::vector<torch::Tensor> bestWeights;
+  /// The process group of a data-parallel run (null: one process); runPhases gives it to
+  /// every phase.
+  distributed::World* world = nullptr;
 };
 
 /// Plans the experiment. Seeds nothing: the caller seeds torch first (weights are drawn here,

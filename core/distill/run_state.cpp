@@ -161,6 +161,13 @@ bool RunState::operator==(const RunState& o) const {
 
 uint64_t phaseOrderSeed(uint64_t seed, int64_t phase) { return seed + static_cast<uint64_t>(phase) * 1000003ull; }
 
+std::pair<int64_t, int64_t> shareOf(int64_t rows, int64_t worldSize, int64_t rank) {
+  if (worldSize < 1 || rank < 0 || rank >= worldSize)
+    throw Error(ErrorKind::InvalidArgument, "batch share: rank " + std::to_string(rank) + " of world size " +
+                                                std::to_string(worldSize) + " does not exist");
+  return {rows * rank / worldSize, rows * (rank + 1) / worldSize};
+}
+
 std::vector<std::vector<size_t>> epochOrder(size_t examples, int64_t batchSize, uint64_t seed, int64_t phase,
                                             int64_t epoch, int64_t worldSize, int64_t rank) {
   if (worldSize < 1 || rank < 0 || rank >= worldSize)
@@ -168,10 +175,16 @@ std::vector<std::vector<size_t>> epochOrder(size_t examples, int64_t batchSize, 
                                                 std::to_string(worldSize) + " does not exist");
   auto all = data::epochBatches(examples, batchSize, true, phaseOrderSeed(seed, phase), epoch);
   if (worldSize == 1) return all;
-  std::vector<std::vector<size_t>> mine;
-  for (size_t i = static_cast<size_t>(rank); i < all.size(); i += static_cast<size_t>(worldSize))
-    mine.push_back(std::move(all[i]));
-  return mine;
+  for (auto& batch : all) {
+    const auto [begin, end] = shareOf(static_cast<int64_t>(batch.size()), worldSize, rank);
+    batch = std::vector<size_t>(batch.begin() + begin, batch.begin() + end);
+  }
+  return all;
+}
+
+uint64_t dropoutSeed(uint64_t seed, int64_t globalStep, int64_t rank) {
+  return (seed ^ 0x9e3779b97f4a7c15ull) * 2862933555777941757ull + static_cast<uint64_t>(globalStep) * 1000003ull +
+         static_cast<uint64_t>(rank);
 }
 
 uint64_t maskSeed(uint64_t seed, int64_t globalStep) {

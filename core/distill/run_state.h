@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -69,14 +70,28 @@ struct RunState {
 /// Seed of a phase's epoch orders: seed + phase · 1000003.
 uint64_t phaseOrderSeed(uint64_t seed, int64_t phase);
 
-/// The batches one rank trains in one epoch of a phase: the run-wide order
+/// The batches of one epoch of a phase: the run-wide order
 /// data::epochBatches(examples, batchSize, shuffle = true, phaseOrderSeed(seed, phase), epoch),
-/// of which rank r takes batches r, r + worldSize, r + 2·worldSize, ... (all of them for one
-/// rank). A pure function: resuming at (phase, epoch, batchesDone) needs no stored order.
+/// the same for every world size; with several ranks each batch is the rank's share of it
+/// (shareOf: contiguous rows, sizes differing by at most one, possibly empty when the batch
+/// has fewer rows than there are ranks). So the global batch is batchSize whatever the
+/// number of ranks, and no example is padded in or dropped (DistributedSampler pads or
+/// drops a remainder; here the loss normalisers make every step the single process's).
+/// A pure function: resuming at (phase, epoch, batchesDone) needs no stored order.
 /// Throws Error(InvalidArgument) for batchSize < 1, worldSize < 1 or a rank outside
 /// [0, worldSize).
 std::vector<std::vector<size_t>> epochOrder(size_t examples, int64_t batchSize, uint64_t seed, int64_t phase,
                                             int64_t epoch, int64_t worldSize = 1, int64_t rank = 0);
+
+/// Rows [first, second) of a global batch of `rows` rows that `rank` trains:
+/// [floor(rank·rows/worldSize), floor((rank+1)·rows/worldSize)). Throws
+/// Error(InvalidArgument) for a rank outside [0, worldSize).
+std::pair<int64_t, int64_t> shareOf(int64_t rows, int64_t worldSize, int64_t rank);
+
+/// Seed of the default generator (dropout) of `rank` at global step `globalStep` of a
+/// data-parallel run: each rank draws its own masks, and a resume with the same ranks draws
+/// the same ones without storing any rank's generator. A single process does not reseed.
+uint64_t dropoutSeed(uint64_t seed, int64_t globalStep, int64_t rank);
 
 /// Seed of the MLM masking of the batch trained at (0-based) global step `globalStep`.
 uint64_t maskSeed(uint64_t seed, int64_t globalStep);

@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "core/distributed/reducer.h"
+#include "core/distributed/world.h"
 #include "core/util/error.h"
 
 namespace retort::distill {
@@ -85,6 +87,15 @@ StepContext makeStepContext(const StepSpec& spec, int64_t phaseSteps) {
   // in a process that resumes inside this phase.
   for (auto& p : c.clipped)
     if (p.grad().defined()) p.mutable_grad() = torch::Tensor();
+  if (spec.world && spec.world->size() > 1) {
+    // Rank 0's weights everywhere (a fresh phase, or a resume that every rank read), then
+    // the reducer over the trainable ones.
+    spec.world->broadcast(c.clipped, spec.name + ": parameter broadcast");
+    std::vector<torch::Tensor> trainable;
+    for (auto& p : c.clipped)
+      if (p.requires_grad()) trainable.push_back(p);
+    c.reducer = std::make_shared<distributed::GradientReducer>(*spec.world, trainable);
+  }
   spec.student->setTraining(true);
   if (spec.teacher) {
     model::BertModel teacher = spec.teacher;  // a handle: eval() is not const
@@ -136,28 +147,75 @@ std::map<std::string, torch::Tensor> computeLosses(const StepSpec& c, const data
   return terms;
 }
 
-StepResult trainStep(StepContext& c, const data::Batch& batch, RunState& state) {
+TermCounts termCounts(const data::Batch& batch) {
+  TermCounts n;
+  n.rows = static_cast<double>(batch.size());
+  n.tokens = batch.attentionMask.defined() ? batch.attentionMask.sum().item<double>()
+                                           : static_cast<double>(batch.inputIds.numel());
+  n.masked = batch.mlmLabels.defined() ? batch.mlmLabels.ne(-100).sum().item<double>() : 0.0;
+  return n;
+}
+
+namespace {
+
+/// The count that normalises a term's mean (TermCounts).
+double countOf(const TermCounts& n, const std::string& term) {
+  if (term == "cosine") return n.tokens;
+  if (term == "mlm") return n.masked;
+  return n.rows;
+}
+
+}  // namespace
+
+StepResult trainStep(StepContext& c, const data::Batch& batch, RunState& state, const BatchShare* share,
+                     bool stopRequested) {
   StepResult r;
+  const bool parallel = c.reducer != nullptr;
+  if (parallel) torch::manual_seed(dropoutSeed(state.seed, state.globalStep, state.rank));
   r.learningRate = c.schedule.at(state.phaseStep);
   setLearningRate(*c.optimizer, r.learningRate);
   c.optimizer->zero_grad();
   r.terms = computeLosses(c.spec, batch);
   if (r.terms.empty()) throw Error(ErrorKind::InvalidArgument, c.spec.name + ": every loss weight is 0");
+  if (share)
+    for (auto& [name, t] : r.terms) {
+      const double global = countOf(share->global, name);
+      t = t * (global > 0 ? countOf(share->local, name) / global : 0.0);
+    }
   torch::Tensor total;
   for (auto& [name, t] : r.terms) total = total.defined() ? total + t : t;
-  r.total = total.item<double>();
+  const std::string stepName = c.spec.name + ", step " + std::to_string(state.phaseStep + 1);
+  if (parallel) {
+    // The terms of the global batch and the stop requests: one all-reduce of a few numbers.
+    std::vector<torch::Tensor> parts;
+    for (auto& [name, t] : r.terms) parts.push_back(t.detach().reshape({1}).to(torch::kCPU, torch::kDouble));
+    parts.push_back(torch::full({1}, stopRequested ? 1.0 : 0.0, torch::kDouble));
+    auto values = torch::cat(parts);
+    c.spec.world->allReduceSum(values, stepName + ": loss all-reduce");
+    const double* v = values.data_ptr<double>();
+    size_t k = 0;
+    r.total = 0.0;
+    for (auto& [name, t] : r.terms) {
+      t = torch::full({}, v[k], torch::kDouble);
+      r.total += v[k++];
+    }
+    r.stop = v[k] > 0;
+  } else {
+    r.total = total.item<double>();
+  }
   if (!std::isfinite(r.total)) {
     std::string detail;
     for (auto& [name, t] : r.terms) detail += (detail.empty() ? "" : ", ") + name + " = " + std::to_string(t.item<double>());
-    throw Error(ErrorKind::Runtime, c.spec.name + ", step " + std::to_string(state.phaseStep + 1) +
-                                        ": the loss is not finite (" + detail + "); try a lower learning rate");
+    throw Error(ErrorKind::Runtime, stepName + ": the loss is not finite (" + detail + "); try a lower learning rate");
   }
+  if (parallel) c.reducer->prepare();
   total.backward();
+  if (parallel) c.reducer->finish(stepName + ": gradient all-reduce");
   if (c.spec.optim.maxGradNorm > 0) torch::nn::utils::clip_grad_norm_(c.clipped, c.spec.optim.maxGradNorm);
   c.optimizer->step();
   ++state.phaseStep;
   ++state.globalStep;
-  r.examples = batch.size();
+  r.examples = share ? static_cast<int64_t>(share->global.rows) : batch.size();
   return r;
 }
 

@@ -21,6 +21,11 @@
 #include "core/distill/schedule.h"
 #include "core/distill/student.h"
 
+namespace retort::distributed {
+class World;
+class GradientReducer;
+}  // namespace retort::distributed
+
 namespace retort::distill {
 
 /// What a step trains and from what: the models, the mapped layers, the loss weights and the
@@ -34,6 +39,8 @@ struct StepSpec {
   std::vector<LayerPair> pairs;               ///< mapped layers (attention, hidden, embedding terms)
   HiddenProjections* projections = nullptr;   ///< null when no hidden/embedding term
   HeadMismatch headMismatch = HeadMismatch::Average;
+  /// The process group of a data-parallel run; null (or one rank) for a single process.
+  distributed::World* world = nullptr;
 };
 
 /// A phase's optimisation machinery, built once by makeStepContext.
@@ -47,9 +54,13 @@ struct StepContext {
   /// Clipped together to optim.maxGradNorm (when > 0): the student's parameters, then the
   /// projections'.
   std::vector<torch::Tensor> clipped;
+  /// With several ranks: the bucketed gradient all-reduce over the trainable parameters of
+  /// `clipped` (null for one process).
+  std::shared_ptr<distributed::GradientReducer> reducer;
 };
 
-/// Builds the context of a phase of `phaseSteps` steps, clears the gradients an earlier phase
+/// Builds the context of a phase of `phaseSteps` steps (with several ranks: broadcasts rank
+/// 0's student and projection parameters to every rank and makes the reducer), clears the gradients an earlier phase
 /// left (a parameter this phase does not use is then not touched by AdamW), and puts the
 /// student in training mode and the teacher in evaluation mode. Throws Error(InvalidArgument)
 /// without a student.
@@ -60,7 +71,31 @@ struct StepResult {
   std::map<std::string, torch::Tensor> terms;  ///< the weighted loss terms (scalars on the device)
   double total = 0.0;                          ///< their sum, read once (the finiteness check)
   double learningRate = 0.0;                   ///< the rate this step used
-  int64_t examples = 0;                        ///< rows in the batch
+  int64_t examples = 0;                        ///< rows in the batch (the global batch's with several ranks)
+  /// With several ranks: some rank asked to stop (RunControl) before this step; every rank
+  /// then stops after it, at the same step.
+  bool stop = false;
+};
+
+/// The normalisers of the loss terms' means over a batch: rows (soft targets, hard labels,
+/// logit MSE, and the attention, hidden and embedding terms, which average over rows of a
+/// common padded length), tokens (the cosine term: attention-mask ones) and masked
+/// positions (the MLM term).
+struct TermCounts {
+  double rows = 0.0;
+  double tokens = 0.0;
+  double masked = 0.0;
+};
+/// A batch's counts (read from its CPU tensors).
+TermCounts termCounts(const data::Batch& batch);
+
+/// One rank's part of a global batch: its rows (a placeholder row with zero counts when the
+/// global batch has fewer rows than ranks) and both batches' counts. trainStep scales each
+/// term by local/global count, so that the terms summed over ranks, and the gradients the
+/// reducer sums, are the global batch's means: the single process's step.
+struct BatchShare {
+  TermCounts local;
+  TermCounts global;
 };
 
 /// One optimisation step on a batch already on the model's device (and masked, for an MLM
@@ -70,7 +105,13 @@ struct StepResult {
 /// Throws Error(InvalidArgument) when every loss weight is 0, and Error(Runtime) naming the
 /// phase, the step and every term when the loss is not finite (the weights are then
 /// untouched).
-StepResult trainStep(StepContext& context, const data::Batch& batch, RunState& state);
+/// With a reducer (several ranks) the step also: scales the terms by `share`, sums the terms
+/// and the stop requests over the ranks in one small all-reduce (the terms reported and
+/// checked are the global batch's), reseeds the default generator with dropoutSeed, and
+/// all-reduces the gradients during backward. Throws Error(Runtime) naming the rank, the
+/// host and the step when a collective fails or times out.
+StepResult trainStep(StepContext& context, const data::Batch& batch, RunState& state,
+                     const BatchShare* share = nullptr, bool stopRequested = false);
 
 /// The weighted loss terms of one batch (names: soft_targets, hard_labels, logit_mse, cosine,
 /// mlm, attention, hidden, embedding). Terms with weight 0 are neither computed nor listed.

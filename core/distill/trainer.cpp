@@ -5,7 +5,9 @@
 #include <chrono>
 #include <filesystem>
 #include <optional>
+#include <unistd.h>
 
+#include "core/distributed/world.h"
 #include "core/distill/phase_loop.h"
 #include "core/distill/resume_info.h"
 #include "core/distill/run_checkpoint.h"
@@ -29,14 +31,52 @@ void makeDirectory(const std::string& runDir) {
   if (ec) throw Error(ErrorKind::Io, runDir + ": cannot create the run directory: " + ec.message());
 }
 
+/// A rank's private directory (ranks above 0 write nothing into the run directory), removed
+/// with the object.
+struct ScratchDirectory {
+  std::string path;
+  explicit ScratchDirectory(int64_t rank) {
+    std::error_code ec;
+    auto base = fs::temp_directory_path(ec);
+    if (ec) base = "/tmp";
+    const auto p = base / ("retort-rank" + std::to_string(rank) + "-" + std::to_string(::getpid()) + "-" +
+                           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+    fs::create_directories(p, ec);
+    if (ec) throw Error(ErrorKind::Io, p.string() + ": cannot create rank " + std::to_string(rank) +
+                                           "'s scratch directory: " + ec.message());
+    path = p.string();
+  }
+  ~ScratchDirectory() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+bool leads(const distributed::World* world) { return !world || world->rank() == 0; }
+
 /// A run, fresh or resumed. document: the experiment as RUN/experiment.json holds it (each
-/// checkpoint keeps a copy, to which a resume compares the file).
+/// checkpoint keeps a copy, to which a resume compares the file). runDir is rank 0's run
+/// directory, or another rank's scratch directory.
 RunSummary execute(const Experiment& e, const nlohmann::json& document, Observer& userObserver,
-                   const std::string& runDir, RunControl* control, std::optional<TrainingCheckpoint> resume) {
+                   const std::string& runDir, RunControl* control, std::optional<TrainingCheckpoint> resume,
+                   distributed::World* world) {
   const auto started = std::chrono::steady_clock::now();
+  const bool lead = leads(world);
+  if (world && world->size() > 1) {
+    // The same experiment everywhere (its JSON's hash), before any weight is drawn.
+    const auto hash = static_cast<int64_t>(std::hash<std::string>()(document.dump()) & 0x7fffffffffffffffull);
+    world->checkSame({hash, resume ? resume->state.globalStep : -1}, "experiment",
+                     {"an experiment with hash", "a checkpoint at step"});
+  }
   util::setThreads(e.threads);
   torch::manual_seed(e.seed);
-  const torch::Device device = torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  // With CUDA, local rank k of a data-parallel run takes GPU k (modulo the GPUs there are).
+  const int64_t gpu = world && torch::cuda::is_available()
+                          ? world->spec().localRank % static_cast<int64_t>(torch::cuda::device_count())
+                          : 0;
+  const torch::Device device = torch::cuda::is_available()
+                                   ? torch::Device(torch::kCUDA, static_cast<torch::DeviceIndex>(gpu))
+                                   : torch::Device(torch::kCPU);
   const std::string metricsPath = (fs::path(runDir) / "metrics.jsonl").string();
   if (resume) util::writeFileAtomic(metricsPath, resume->metrics);  // the log as it was at the checkpoint
   else util::writeFileAtomic((fs::path(runDir) / "experiment.json").string(), document.dump(2) + "\n");
@@ -49,12 +89,19 @@ RunSummary execute(const Experiment& e, const nlohmann::json& document, Observer
   models.projections = plan->projections.get();
   models.teacher = plan->teacher.trained ? plan->teacher.asStudent.get() : nullptr;
   models.bestWeights = &plan->bestWeights;
+  plan->world = world;
   RunCheckpoints checkpoints(runDir, e.observer, document, models, metricsPath);
   checkpoints.setObserver(&observer);
+  checkpoints.setWriting(lead);
   RunState state;
   state.seed = e.seed;
+  state.worldSize = world ? world->size() : 1;
+  state.rank = world ? world->rank() : 0;
   if (resume) {
     state = resume->state;
+    // Data parallelism splits each global batch, so a run may resume on another number of ranks.
+    state.worldSize = world ? world->size() : 1;
+    state.rank = world ? world->rank() : 0;
     const std::string from = resume->path;
     checkpoints.restore(std::move(*resume));
     if (state.phase < static_cast<int64_t>(plan->phases.size()) && !state.atPhaseStart())
@@ -65,8 +112,20 @@ RunSummary execute(const Experiment& e, const nlohmann::json& document, Observer
   try {
     cancelled = !runPhases(*plan, e, stageData, state, control, &checkpoints, resume.has_value());
   } catch (const Error& err) {
+    if (world && world->size() > 1) world->reportFailure(err.what());
     if (err.kind() != ErrorKind::Runtime || checkpoints.lastPath().empty()) throw;
     throw Error(err.kind(), std::string(err.what()) + "; the last good checkpoint is kept in " + checkpoints.lastPath());
+  } catch (const std::exception& err) {
+    if (world && world->size() > 1) world->reportFailure(err.what());
+    throw;
+  }
+  if (!lead) {  // rank 0 writes the models and measures them
+    RunSummary summary;
+    summary.runDir = runDir;
+    summary.cancelled = cancelled;
+    summary.name = e.name;
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return summary;
   }
 
   // The best dev student, the files, the figures.
@@ -88,31 +147,43 @@ RunSummary execute(const Experiment& e, const nlohmann::json& document, Observer
 }  // namespace
 
 RunSummary Trainer::run(const Experiment& e, Observer& observer, const std::string& runDir) {
+  if (!leads(m_world.get())) {
+    ScratchDirectory scratch(m_world->rank());
+    return execute(e, e.toJson(), observer, scratch.path, m_control, std::nullopt, m_world.get());
+  }
   makeDirectory(runDir);
   util::DirectoryLock lock(runDir);
   if (holdsRun(runDir))
     throw Error(ErrorKind::InvalidArgument, runDir + ": this directory holds a run already (experiment.json); "
                                                      "continue it with `retort-cli resume " + runDir +
                                                      "` or choose another directory");
-  return execute(e, e.toJson(), observer, runDir, m_control, std::nullopt);
+  return execute(e, e.toJson(), observer, runDir, m_control, std::nullopt, m_world.get());
 }
 
 RunSummary Trainer::resume(const std::string& runDir, Observer& observer) {
   const std::string experimentPath = (fs::path(runDir) / "experiment.json").string();
   if (!util::exists(experimentPath))
-    throw Error(ErrorKind::Io, experimentPath + ": not found; " + runDir + " is not a Retort run directory");
-  util::DirectoryLock lock(runDir);
+    throw Error(ErrorKind::Io, experimentPath + ": not found; " + runDir + " is not a Retort run directory" +
+                                   (leads(m_world.get()) ? "" : " (every rank reads the run directory to resume: "
+                                                                "put it on a shared file system)"));
+  const bool lead = leads(m_world.get());
+  std::optional<util::DirectoryLock> lock;
+  if (lead) lock.emplace(runDir);
   if (!resumeInfo(runDir).resumable && util::exists((fs::path(runDir) / "summary.json").string()))
     throw Error(ErrorKind::InvalidArgument,
                 runDir + ": the run is complete (summary.json); there is nothing to resume");
   const nlohmann::json doc = Experiment::readDocument(experimentPath);
-  auto checkpoint = readLatestCheckpoint(runDir, &observer);
+  auto checkpoint = readLatestCheckpoint(runDir, lead ? &observer : nullptr);
   const std::string diff = firstDifference(doc, checkpoint.experiment);
   if (!diff.empty())
     throw Error(ErrorKind::Format, experimentPath + ": " + diff + " (" + checkpoint.path +
                                        "); a run resumes with the experiment it was started with");
   const auto e = Experiment::fromJson(doc, experimentPath, runDir);
-  return execute(e, doc, observer, runDir, m_control, std::move(checkpoint));
+  if (!lead) {
+    ScratchDirectory scratch(m_world->rank());
+    return execute(e, doc, observer, scratch.path, m_control, std::move(checkpoint), m_world.get());
+  }
+  return execute(e, doc, observer, runDir, m_control, std::move(checkpoint), m_world.get());
 }
 
 }  // namespace retort::distill

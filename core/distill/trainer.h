@@ -6,11 +6,16 @@
 //   RunCheckpoints (run_checkpoint.h); then the best dev student, the figures (run_summary.h)
 //   and the run directory. Trainer::resume continues a run from its newest checkpoint.
 
+#include <memory>
 #include <string>
 
 #include "core/distill/experiment.h"
 #include "core/distill/metrics.h"
 #include "core/distill/observer.h"
+
+namespace retort::distributed {
+class World;
+}
 
 namespace retort::distill {
 
@@ -18,6 +23,12 @@ class Trainer {
  public:
   /// control may be null (no pause/cancel).
   explicit Trainer(RunControl* control = nullptr) : m_control(control) {}
+  /// A rank of a data-parallel run (world null or of one rank: a single process). Every rank
+  /// runs the same experiment; only rank 0 writes runDir (the others read it to resume, and
+  /// keep their logs in a private temporary directory, removed at the end); rank 0's
+  /// summary has the figures, the others' only the accuracies.
+  Trainer(RunControl* control, std::shared_ptr<distributed::World> world)
+      : m_control(control), m_world(std::move(world)) {}
 
   /// Runs the experiment and writes runDir (created if needed; refused when it holds a run
   /// already). Errors (bad files, shapes, a loss that is not finite) are thrown as
@@ -35,6 +46,7 @@ class Trainer {
 
  private:
   RunControl* m_control;
+  std::shared_ptr<distributed::World> m_world;
 };
 
 }  // namespace retort::distill

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "core/distributed/world.h"
 #include "core/util/error.h"
 
 namespace retort::distill {
@@ -19,7 +20,7 @@ std::vector<float> toVector(const torch::Tensor& t) {
 /// Evaluates on the dev set (if any) and keeps a new best student.
 void evaluatePhase(PhaseContext& c, RunState& state) {
   if (!c.dev || c.dev->examples.empty()) return;
-  const auto scores = evaluateModel(*c.student, *c.dev, c.device);
+  const auto scores = evaluateModel(*c.student, *c.dev, c.device, 64, c.world);
   EvalMetrics e;
   e.stage = c.name;
   e.model = c.modelName;
@@ -82,23 +83,49 @@ size_t phaseExamples(const PhaseContext& c) {
   return c.train ? c.train->examples.size() : 0;
 }
 
-int64_t streamBatches(size_t examples, int64_t batchSize, int64_t worldSize, int64_t rank) {
-  const int64_t total = (static_cast<int64_t>(examples) + batchSize - 1) / batchSize;
-  return total > rank ? (total - rank + worldSize - 1) / worldSize : 0;
+int64_t streamBatches(size_t examples, int64_t batchSize) {
+  return (static_cast<int64_t>(examples) + batchSize - 1) / batchSize;
 }
 
 namespace {
 
-data::Batch finishBatch(const PhaseContext& c, data::Batch batch, const RunState& state) {
+/// Rows [begin, end) of a batch (padding kept).
+data::Batch rowsOf(const data::Batch& b, int64_t begin, int64_t end) {
+  data::Batch out;
+  auto slice = [&](const torch::Tensor& t) { return t.defined() ? t.narrow(0, begin, end - begin) : t; };
+  out.inputIds = slice(b.inputIds);
+  out.tokenTypeIds = slice(b.tokenTypeIds);
+  out.attentionMask = slice(b.attentionMask);
+  out.labels = slice(b.labels);
+  out.mlmLabels = slice(b.mlmLabels);
+  out.indices.assign(b.indices.begin() + begin, b.indices.begin() + end);
+  return out;
+}
+
+PhaseBatch finishBatch(const PhaseContext& c, data::Batch batch, const RunState& state) {
   if (c.losses.mlm > 0)
     data::maskTokens(batch, c.specials, c.vocabSize, c.losses.mlmProbability, maskSeed(state.seed, state.globalStep));
-  return batch.to(c.device);
+  PhaseBatch out;
+  if (state.worldSize == 1) {
+    out.batch = batch.to(c.device);
+    return out;
+  }
+  BatchShare share;
+  share.global = termCounts(batch);
+  auto [begin, end] = shareOf(batch.size(), state.worldSize, state.rank);
+  const bool placeholder = begin == end;  // fewer rows than ranks: a row that counts for nothing
+  if (placeholder) begin = 0, end = 1;
+  auto mine = rowsOf(batch, begin, end);
+  if (!placeholder) share.local = termCounts(mine);
+  out.batch = mine.to(c.device);
+  out.share = share;
+  return out;
 }
 
 }  // namespace
 
-data::Batch streamBatch(const PhaseContext& c, const RunState& state) {
-  const auto b = static_cast<uint64_t>(state.batchesDone * state.worldSize + state.rank);
+PhaseBatch streamBatch(const PhaseContext& c, const RunState& state) {
+  const auto b = static_cast<uint64_t>(state.batchesDone);
   const auto size = static_cast<uint64_t>(c.optim.batchSize);
   const auto texts = c.stream->corpus.texts(phaseOrderSeed(state.seed, c.index), state.epoch, true, b * size,
                                             (b + 1) * size);
@@ -108,26 +135,37 @@ data::Batch streamBatch(const PhaseContext& c, const RunState& state) {
   return finishBatch(c, data::collate(encoded, rows), state);
 }
 
-data::Batch phaseBatch(const PhaseContext& c, const std::vector<size_t>& indices, const RunState& state) {
+PhaseBatch phaseBatch(const PhaseContext& c, const std::vector<size_t>& indices, const RunState& state) {
   return finishBatch(c, data::collate(*c.train, indices), state);
 }
 
 eval::ClassificationScores evaluateModel(StudentModel& m, const data::EncodedDataset& data,
-                                         const torch::Device& device, int64_t batchSize) {
+                                         const torch::Device& device, int64_t batchSize, distributed::World* world) {
   const bool wasTraining = m.module().is_training();
   m.setTraining(false);
   torch::NoGradGuard noGrad;
-  std::vector<int64_t> predicted, gold;
-  predicted.reserve(data.examples.size());
-  for (const auto& indices : data::epochBatches(data.examples.size(), batchSize, false, 0, 0)) {
+  const int64_t n = static_cast<int64_t>(data.examples.size());
+  const bool parallel = world && world->size() > 1;
+  const auto [begin, end] = parallel ? shareOf(n, world->size(), world->rank()) : std::pair<int64_t, int64_t>{0, n};
+  // Predictions by row (with several ranks, +1 at this rank's rows and 0 elsewhere, then summed).
+  auto byRow = torch::zeros({n}, torch::kLong);
+  int64_t* out = byRow.data_ptr<int64_t>();
+  for (int64_t first = begin; first < end; first += batchSize) {
+    std::vector<size_t> indices;
+    for (int64_t i = first; i < std::min(end, first + batchSize); ++i) indices.push_back(static_cast<size_t>(i));
     auto batch = data::collate(data, indices).to(device);
     model::ForwardOptions o;
     auto logits = m.forward(batch.inputs(), o).logits;
     auto pred = logits.argmax(-1).to(torch::kCPU).contiguous();
-    predicted.insert(predicted.end(), pred.data_ptr<int64_t>(), pred.data_ptr<int64_t>() + pred.numel());
-    for (size_t i : indices) gold.push_back(data.examples[i].label);
+    for (size_t k = 0; k < indices.size(); ++k) out[indices[k]] = pred.data_ptr<int64_t>()[k] + 1;
   }
   m.setTraining(wasTraining);
+  if (parallel) world->allReduceSum(byRow, "dev evaluation all-reduce");
+  std::vector<int64_t> predicted(static_cast<size_t>(n)), gold(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    predicted[static_cast<size_t>(i)] = byRow.data_ptr<int64_t>()[i] - 1;
+    gold[static_cast<size_t>(i)] = data.examples[static_cast<size_t>(i)].label;
+  }
   return eval::scoreClassification(predicted, gold, data.numLabels);
 }
 
@@ -186,29 +224,38 @@ bool runPhase(PhaseContext& c, RunState& state) {
     finishPhase(state, c.index);
     return true;
   }
+  const bool parallel = c.world && c.world->size() > 1;
+  if (parallel)  // every rank at the same place with the same data, or a clear message
+    c.world->checkSame({state.globalStep, state.epoch, state.batchesDone, static_cast<int64_t>(examples), steps},
+                       c.name, {"global step", "epoch", "batch", "training examples", "steps"});
   StepContext step = makeStepContext(c, steps);
   if (c.checkpoints) c.checkpoints->restoreOptimizer(step, state);
   const int64_t evalEvery = c.optim.evalEvery;
   const int64_t logEvery = std::max<int64_t>(1, c.optim.logEvery);
   StepClock clock;
   while (state.phaseStep < steps) {
-    // A dataset in memory: the epoch's order as index lists; a stream: positions, read per batch.
+    // A dataset in memory: the epoch's order as index lists (the global batches); a stream:
+    // positions, read per batch.
     const auto order = c.stream ? std::vector<std::vector<size_t>>()
-                                : epochOrder(examples, c.optim.batchSize, state.seed, c.index, state.epoch,
-                                             state.worldSize, state.rank);
-    const int64_t batches = c.stream ? streamBatches(examples, c.optim.batchSize, state.worldSize, state.rank)
-                                     : static_cast<int64_t>(order.size());
+                                : epochOrder(examples, c.optim.batchSize, state.seed, c.index, state.epoch);
+    const int64_t batches = c.stream ? streamBatches(examples, c.optim.batchSize) : static_cast<int64_t>(order.size());
     while (state.batchesDone < batches && state.phaseStep < steps) {
-      if (c.control && c.control->checkpoint()) {
+      // One process stops before the step; ranks agree in the step's all-reduce and stop after it.
+      const bool stopRequested = c.control && c.control->checkpoint();
+      if (stopRequested && !parallel) {
         if (c.checkpoints) c.checkpoints->afterStep(&step, state, true);
         return false;
       }
       const auto batch = c.stream ? streamBatch(c, state)
                                   : phaseBatch(c, order[static_cast<size_t>(state.batchesDone)], state);
-      const StepResult r = trainStep(step, batch, state);
+      const StepResult r = trainStep(step, batch.batch, state, batch.share ? &*batch.share : nullptr, stopRequested);
       ++state.batchesDone;
       clock.examplesSinceLog += r.examples;
       if (state.phaseStep % logEvery == 0 || state.phaseStep == steps) reportStep(c, state, steps, r, clock);
+      if (r.stop) {
+        if (c.checkpoints) c.checkpoints->afterStep(&step, state, true);
+        return false;
+      }
       if (c.probe && c.attentionEvery > 0 && state.globalStep % c.attentionEvery == 0 &&
           c.observer->wantsAttention()) {
         std::string text;

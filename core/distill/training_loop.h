@@ -4,6 +4,7 @@
 // teacher's own training (no teacher, hard labels or MLM) and for every distillation stage.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,21 +79,33 @@ bool runPhase(PhaseContext& context, RunState& state);
 /// Rows the phase trains on per epoch (its dataset's or its stream's).
 size_t phaseExamples(const PhaseContext& context);
 
-/// Batches one rank trains per epoch of a stream of `examples` texts: batches r, r + world,
-/// r + 2·world, ... of ceil(examples / batchSize).
-int64_t streamBatches(size_t examples, int64_t batchSize, int64_t worldSize, int64_t rank);
+/// Batches per epoch of a stream of `examples` texts: ceil(examples / batchSize), for every
+/// rank (each trains its share of every batch).
+int64_t streamBatches(size_t examples, int64_t batchSize);
 
-/// The training batch at state's position in a streamed phase (batch state.batchesDone of the
-/// rank's share of the epoch), encoded, masked for an MLM term, on the phase's device.
-data::Batch streamBatch(const PhaseContext& context, const RunState& state);
+/// A training batch as one rank trains it: the global batch itself for one process, else the
+/// rank's share of its rows (shareOf), padded to the global batch's length and masked as
+/// the global batch was, with the counts trainStep needs.
+struct PhaseBatch {
+  data::Batch batch;                 ///< on the phase's device
+  std::optional<BatchShare> share;   ///< set with several ranks
+  int64_t size() const { return batch.size(); }
+};
 
-/// The training batch of the given rows: collated, masked for an MLM term (maskSeed of
-/// state.seed and state.globalStep), on the phase's device.
-data::Batch phaseBatch(const PhaseContext& context, const std::vector<size_t>& indices, const RunState& state);
+/// The training batch at state's position in a streamed phase (batch state.batchesDone of
+/// the epoch), encoded, masked for an MLM term, shared out over the ranks, on the device.
+PhaseBatch streamBatch(const PhaseContext& context, const RunState& state);
 
-/// Accuracy (and F1/MCC for two classes) of a model on an encoded, labeled dataset.
+/// The training batch of the given rows (the global batch): collated, masked for an MLM term
+/// (maskSeed of state.seed and state.globalStep), shared out over state's ranks, on the device.
+PhaseBatch phaseBatch(const PhaseContext& context, const std::vector<size_t>& indices, const RunState& state);
+
+/// Accuracy (and F1/MCC for two classes) of a model on an encoded, labeled dataset. With a
+/// world of several ranks each rank predicts its share of the rows and the predictions are
+/// summed over the ranks, so every rank gets the scores of the whole set.
 eval::ClassificationScores evaluateModel(StudentModel& model, const data::EncodedDataset& data,
-                                         const torch::Device& device, int64_t batchSize = 64);
+                                         const torch::Device& device, int64_t batchSize = 64,
+                                         distributed::World* world = nullptr);
 
 /// Teacher and student attention of the probe for every mapped pair with attention.
 AttentionSnapshot takeAttentionSnapshot(const PhaseContext& context, int64_t globalStep);

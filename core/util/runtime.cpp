@@ -56,6 +56,11 @@ RuntimeInfo runtimeInfo() {
 }
 
 void setThreads(int threads) {
+  if (threads <= 0) {
+    // A launcher of several local ranks shares the cores out (RETORT_THREADS).
+    const char* share = std::getenv("RETORT_THREADS");
+    threads = share ? std::atoi(share) : 0;
+  }
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
   if (auto set = blasSymbol<void (*)(int)>("openblas_set_num_threads")) set(threads);

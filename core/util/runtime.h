@@ -21,7 +21,8 @@ struct RuntimeInfo {
 RuntimeInfo runtimeInfo();
 
 /// Sets LibTorch's intra-op threads and OpenBLAS's own pool (which torch::set_num_threads
-/// does not reach). threads <= 0: the number of cores.
+/// does not reach). threads <= 0: RETORT_THREADS when set (a launcher of N local ranks sets
+/// it to cores / N), else the number of cores.
 void setThreads(int threads);
 
 /// libgomp reads OMP_WAIT_POLICY once, when it loads; spinning OpenMP threads fight

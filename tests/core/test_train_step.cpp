@@ -368,11 +368,24 @@ class TestTrainStep : public QObject {
     QCOMPARE(distill::epochOrder(50, 8, 7, 1, 2), all);  // a pure function
     QVERIFY(distill::epochOrder(50, 8, 7, 1, 3) != all);
     QVERIFY(distill::epochOrder(50, 8, 7, 2, 2) != all);
+    // Two ranks: every global batch, each rank its contiguous half (the last batch, 50 = 6 · 8 + 2,
+    // one row each).
     const auto r0 = distill::epochOrder(50, 8, 7, 1, 2, 2, 0);
     const auto r1 = distill::epochOrder(50, 8, 7, 1, 2, 2, 1);
-    QCOMPARE(r0.size(), size_t(4));
-    QCOMPARE(r1.size(), size_t(3));
-    for (size_t i = 0; i < all.size(); ++i) QCOMPARE(i % 2 ? r1[i / 2] : r0[i / 2], all[i]);
+    QCOMPARE(r0.size(), all.size());
+    QCOMPARE(r1.size(), all.size());
+    for (size_t i = 0; i < all.size(); ++i) {
+      auto joined = r0[i];
+      joined.insert(joined.end(), r1[i].begin(), r1[i].end());
+      QCOMPARE(joined, all[i]);
+      QCOMPARE(r0[i].size(), all[i].size() / 2);
+    }
+    // Shares differ by at most one row; fewer rows than ranks leaves a rank empty.
+    QCOMPARE(distill::shareOf(7, 3, 0), std::make_pair(int64_t(0), int64_t(2)));
+    QCOMPARE(distill::shareOf(7, 3, 1), std::make_pair(int64_t(2), int64_t(4)));
+    QCOMPARE(distill::shareOf(7, 3, 2), std::make_pair(int64_t(4), int64_t(7)));
+    QCOMPARE(distill::shareOf(1, 2, 0), std::make_pair(int64_t(0), int64_t(0)));
+    QCOMPARE(distill::shareOf(1, 2, 1), std::make_pair(int64_t(0), int64_t(1)));
     QCOMPARE(distill::maskSeed(3, 5), 3 * 6364136223846793005ull + 5);
     const QString msg = test::thrownMessage([] { distill::epochOrder(50, 8, 7, 1, 2, 2, 2); });
     QCOMPARE(msg, QStringLiteral("epoch order: rank 2 of world size 2 does not exist"));
