@@ -609,6 +609,18 @@
         <source>Run stopped; the student so far and a checkpoint are in %1 (Run ▸ Resume Interrupted Run continues it)</source>
         <translation>Lauf angehalten; der bisherige Student und ein Checkpoint liegen in %1 (Lauf ▸ Unterbrochenen Lauf fortsetzen setzt ihn fort)</translation>
     </message>
+    <message>
+        <source>Pro&amp;cesses:</source>
+        <translation>Pro&amp;zesse:</translation>
+    </message>
+    <message>
+        <source>Local processes the run is split over (data parallel): each trains its share of every batch, and the charts show the first one's, which are the run's. Pause is not available with more than one.</source>
+        <translation>Lokale Prozesse, auf die der Lauf verteilt wird (Datenparallelität): Jeder trainiert seinen Teil jedes Batches, und die Diagramme zeigen die des ersten, die die des Laufs sind. Mit mehr als einem Prozess ist Pausieren nicht möglich.</translation>
+    </message>
+    <message>
+        <source>Running on %1 processes (data parallel); the charts show rank 0</source>
+        <translation>Läuft auf %1 Prozessen (datenparallel); die Diagramme zeigen Rang 0</translation>
+    </message>
 </context>
 <context>
     <name>retort::widgets::AttentionGrid</name>

@@ -609,6 +609,18 @@
         <source>Run stopped; the student so far and a checkpoint are in %1 (Run ▸ Resume Interrupted Run continues it)</source>
         <translation>运行已停止；目前的学生模型和一个检查点保存在 %1（“运行 ▸ 继续中断的运行”可继续它）</translation>
     </message>
+    <message>
+        <source>Pro&amp;cesses:</source>
+        <translation>进程数(&amp;C):</translation>
+    </message>
+    <message>
+        <source>Local processes the run is split over (data parallel): each trains its share of every batch, and the charts show the first one's, which are the run's. Pause is not available with more than one.</source>
+        <translation>运行分摊到的本地进程数（数据并行）：每个进程训练每个批次中属于自己的部分，图表显示第一个进程的曲线，即整个运行的曲线。多于一个进程时无法暂停。</translation>
+    </message>
+    <message>
+        <source>Running on %1 processes (data parallel); the charts show rank 0</source>
+        <translation>正在 %1 个进程上运行（数据并行）；图表显示 rank 0 的曲线</translation>
+    </message>
 </context>
 <context>
     <name>retort::widgets::AttentionGrid</name>

@@ -2,10 +2,18 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "app/cli/ranks.h"
+#include "core/distill/run_state.h"
+#include "core/distributed/launch.h"
+#include "core/distributed/reducer.h"
+#include "core/distributed/world.h"
 #include "core/distill/train_step.h"
 #include "core/eval/latency.h"
 #include "core/io/checkpoint.h"
@@ -79,8 +87,33 @@ int benchForward(const ArgList& argList) {
 /// One TinyBERT-style intermediate-layer distillation step through distill::trainStep, timed:
 /// teacher forward (no grad) + student forward + attention, hidden and embedding losses +
 /// backward + gradient clipping + AdamW (parameter groups).
+/// `bench KIND args` on N local ranks of this program (--nproc dropped).
+std::vector<std::string> rankArguments(const std::string& kind, const ArgList& argList) {
+  std::vector<std::string> rest{"bench", kind};
+  for (size_t i = 0; i < argList.size(); ++i) {
+    if (argList[i] == "--nproc") {
+      ++i;
+      continue;
+    }
+    if (argList[i].rfind("--nproc=", 0) == 0) continue;
+    rest.push_back(argList[i]);
+  }
+  return rest;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
 int benchTrain(const ArgList& argList) {
-  Args args(argList, {"teacher-config", "student-config", "batch", "seq", "steps", "threads"}, {});
+  Args args(argList, {"teacher-config", "student-config", "batch", "seq", "steps", "threads", "nproc", "dist-timeout"}, {});
+  const int64_t nproc = args.getInt("nproc", 1, 1);
+  if (nproc > 1 && !distributed::launchFromEnvironment().distributed())
+    return launchLocal(rankArguments("train", argList), nproc, distTimeout(args));
+  auto world = joinWorld(args);
+  const bool lead = !world || world->rank() == 0;
   util::setThreads(static_cast<int>(args.getInt("threads", 0, 0)));
   const int64_t batch = args.getInt("batch", 32);
   const int64_t seq = args.getInt("seq", 64);
@@ -119,6 +152,7 @@ int benchTrain(const ArgList& argList) {
   spec.optim.maxGradNorm = 1.0;
   spec.optim.schedule = "constant";
   spec.optim.warmup = 0;
+  spec.world = world.get();
   eval::LatencyOptions lo;
   lo.warmup = 2;
   lo.minRuns = std::min(steps, 3);
@@ -131,13 +165,29 @@ int benchTrain(const ArgList& argList) {
   b.inputIds = torch::randint(5, tc.vocabSize, {batch, seq}, torch::TensorOptions(torch::kLong).device(device));
   b.tokenTypeIds = torch::zeros({batch, seq}, torch::TensorOptions(torch::kLong).device(device));
   b.attentionMask = torch::ones({batch, seq}, torch::TensorOptions(torch::kLong).device(device));
+  // With several ranks, b is the global batch (the same on every rank: seed 0) and each rank
+  // trains its share of its rows, as a run does.
+  data::Batch local = b;
+  distill::BatchShare share;
+  if (world) {
+    const auto [from, to] = distill::shareOf(batch, world->size(), world->rank());
+    if (to <= from) throw Error(ErrorKind::InvalidArgument, "--batch must be at least the number of ranks");
+    local.inputIds = b.inputIds.slice(0, from, to);
+    local.tokenTypeIds = b.tokenTypeIds.slice(0, from, to);
+    local.attentionMask = b.attentionMask.slice(0, from, to);
+    share.local = distill::termCounts(local);
+    share.global = distill::termCounts(b);
+  }
   double lastLoss = 0;
+  std::vector<double> waits;
   const auto st = eval::measureLatency(
       [&] {
-        lastLoss = distill::trainStep(context, b, state).total;
+        lastLoss = distill::trainStep(context, local, state, world ? &share : nullptr).total;
         if (device.is_cuda()) torch::cuda::synchronize();
+        if (context.reducer) waits.push_back(context.reducer->lastWaitSeconds());
       },
       lo);
+  if (!lead) return 0;
   // Matrix-product FLOPs: teacher forward + student forward and backward (~3x forward)
   // + the hidden projections (forward and backward).
   const double projection = 3.0 * 2.0 * static_cast<double>(batch * seq) * static_cast<double>(sc.hiddenSize) *
@@ -150,11 +200,67 @@ int benchTrain(const ArgList& argList) {
               static_cast<long long>(sc.numHiddenLayers), static_cast<long long>(sc.hiddenSize),
               static_cast<long long>(sc.numAttentionHeads), static_cast<long long>(sc.intermediateSize),
               static_cast<long long>(tc.vocabSize));
-  std::printf("batch %lld  seq %lld  device %s  threads %d\n", static_cast<long long>(batch),
-              static_cast<long long>(seq), device.str().c_str(), info.torchThreads);
+  std::printf("batch %lld  seq %lld  device %s  threads %d  ranks %lld\n", static_cast<long long>(batch),
+              static_cast<long long>(seq), device.str().c_str(), info.torchThreads,
+              static_cast<long long>(world ? world->size() : 1));
+  if (context.reducer) {
+    if (waits.size() > 2) waits.erase(waits.begin(), waits.begin() + 2);  // the warm-up steps
+    std::printf("gradient all-reduce: %.1f MB in %zu buckets, median %.2f ms a step waited after backward\n",
+                static_cast<double>(context.reducer->lastBytes()) / 1e6, context.reducer->buckets(),
+                1e3 * median(waits));
+  }
   std::printf("median %.2f ms/step  min %.2f ms  (%d steps after 2 warm-up; last loss %.4f)\n", st.medianMs, st.minMs,
               st.runs, lastLoss);
   std::printf("%.1f GFLOP/s\n", flops / (st.medianMs * 1e6));
+  return 0;
+}
+
+/// The all-reduce of one step's gradients on its own: a flat float32 tensor of the student's
+/// parameter count, summed over the ranks, as the reducer's buckets are.
+int benchAllReduce(const ArgList& argList) {
+  Args args(argList, {"student-config", "params", "iterations", "bucket-mb", "nproc", "dist-timeout", "threads"}, {});
+  const int64_t nproc = args.getInt("nproc", 1, 1);
+  if (nproc > 1 && !distributed::launchFromEnvironment().distributed())
+    return launchLocal(rankArguments("allreduce", argList), nproc, distTimeout(args));
+  auto world = joinWorld(args);
+  if (!world)
+    throw Error(ErrorKind::InvalidArgument,
+                "bench allreduce needs several ranks: --nproc 2, or start it under torchrun or srun");
+  util::setThreads(static_cast<int>(args.getInt("threads", 1, 0)));
+  int64_t params = args.getInt("params", 0, 0);
+  std::string source = "--params";
+  if (auto c = args.get("student-config")) {
+    torch::manual_seed(0);
+    model::BertModel m(model::BertConfig::load(*c), model::BertHeads{true, true, false});
+    params = 0;
+    for (const auto& p : m->parameters()) params += p.numel();
+    source = *c;
+  }
+  if (params <= 0) throw Error(ErrorKind::InvalidArgument, "give --student-config FILE or --params N");
+  const int iterations = static_cast<int>(args.getInt("iterations", 20, 1));
+  const int64_t bucket = std::max<int64_t>(1, args.getInt("bucket-mb", 25, 1) * (1 << 20) / 4);
+  std::vector<torch::Tensor> buckets;
+  for (int64_t at = 0; at < params; at += bucket) buckets.push_back(torch::ones({std::min(bucket, params - at)}));
+  std::vector<double> ms;
+  for (int i = 0; i < iterations + 3; ++i) {
+    world->barrier("bench allreduce");
+    const auto t0 = std::chrono::steady_clock::now();
+    for (auto& t : buckets) world->allReduceSum(t, "bench allreduce");
+    if (i >= 3) ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  const double expect = std::pow(static_cast<double>(world->size()), static_cast<double>(iterations + 3));
+  if (std::fabs(buckets.front()[0].item<double>() - expect) > 1e-3 * expect)
+    throw Error(ErrorKind::Runtime, "bench allreduce: the sums are wrong");
+  if (world->rank() != 0) return 0;
+  const double bytes = 4.0 * static_cast<double>(params);
+  const double m = median(ms);
+  const double n = static_cast<double>(world->size());
+  std::printf("bench allreduce: %s  %lld parameters (%.1f MB float32) in %zu buckets  ranks %lld  (%s)\n",
+              source.c_str(), static_cast<long long>(params), bytes / 1e6, buckets.size(),
+              static_cast<long long>(world->size()), distributed::describe(world->spec()).c_str());
+  std::printf("median %.2f ms  min %.2f ms  (%d all-reduces after 3 warm-up)  algorithm bandwidth %.2f GB/s  bus bandwidth %.2f GB/s\n",
+              m, *std::min_element(ms.begin(), ms.end()), iterations, bytes / (m * 1e6),
+              bytes / (m * 1e6) * 2.0 * (n - 1) / n);
   return 0;
 }
 
@@ -166,7 +272,8 @@ int runBench(const ArgList& argList) {
   const ArgList rest(argList.begin() + 1, argList.end());
   if (kind == "forward") return benchForward(rest);
   if (kind == "train") return benchTrain(rest);
-  throw Error(ErrorKind::InvalidArgument, "unknown bench \"" + kind + "\" (forward, train)");
+  if (kind == "allreduce") return benchAllReduce(rest);
+  throw Error(ErrorKind::InvalidArgument, "unknown bench \"" + kind + "\" (forward, train, allreduce)");
 }
 
 }  // namespace retort::cli

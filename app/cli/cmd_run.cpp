@@ -13,6 +13,7 @@
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "app/cli/ranks.h"
 #include "core/distributed/local_launch.h"
 #include "core/distributed/world.h"
 #include "core/distill/resume_info.h"
@@ -28,17 +29,12 @@ namespace retort::cli {
 namespace {
 
 distill::RunControl* g_control = nullptr;
-volatile std::sig_atomic_t g_launcherStop = 0;
 
 extern "C" void onInterrupt(int signal) {
   if (g_control) g_control->requestCancel();
   std::signal(signal, SIG_DFL);  // a second Ctrl-C (or SIGTERM) ends the program at once
 }
 
-extern "C" void onLauncherInterrupt(int signal) {
-  g_launcherStop = 1;
-  std::signal(signal, SIG_DFL);
-}
 
 /// A rank above 0 of a data-parallel run: rank 0 reports; this one stays quiet.
 class QuietObserver : public distill::Observer {
@@ -63,41 +59,6 @@ std::vector<std::string> childArguments(const std::string& command, const ArgLis
     rest.push_back(out);
   }
   return rest;
-}
-
-std::chrono::milliseconds distTimeout(const Args& args) {
-  auto spec = distributed::launchFromEnvironment();
-  if (args.get("dist-timeout")) return std::chrono::milliseconds(1000 * args.getInt("dist-timeout", 300, 1));
-  return spec.timeout;
-}
-
-/// --nproc N: hosts the store and runs N ranks of this program; returns their exit code.
-int launchLocal(const std::vector<std::string>& childArgs, int64_t nproc, std::chrono::milliseconds timeout) {
-  char self[4096];
-  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0) throw Error(ErrorKind::Runtime, "cannot find this program's path (/proc/self/exe)");
-  self[n] = '\0';
-  g_launcherStop = 0;
-  std::signal(SIGINT, onLauncherInterrupt);
-  std::signal(SIGTERM, onLauncherInterrupt);
-  distributed::LocalLaunch launch(self, childArgs, nproc, 0, timeout);
-  std::fprintf(stderr, "data parallel: %lld local ranks, store 127.0.0.1:%d, timeout %lld s\n",
-               static_cast<long long>(nproc), launch.port(), static_cast<long long>(timeout.count() / 1000));
-  const int rc = launch.wait([](const std::string& line) { std::fprintf(stderr, "launcher: %s\n", line.c_str()); },
-                             [] { return g_launcherStop != 0; });
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-  return rc;
-}
-
-/// The process group this process belongs to, from the launcher's variables (null: one process).
-std::shared_ptr<distributed::World> joinWorld(const Args& args) {
-  auto spec = distributed::launchFromEnvironment();
-  if (!spec.distributed()) return nullptr;
-  spec.timeout = distTimeout(args);
-  auto world = distributed::World::connect(spec);
-  if (spec.rank == 0) std::fprintf(stderr, "data parallel: %s\n", distributed::describe(spec).c_str());
-  return world;
 }
 
 std::string clock(double seconds) {
@@ -246,7 +207,9 @@ int runRun(const ArgList& argList) {
   auto world = joinWorld(args);
 
   bool resumeHere = args.has("resume") && distill::holdsRun(out);
-  if (world)  // rank 0 decides (it may have written the directory by the time another rank looks)
+  // Rank 0 decides (it may have written the directory by the time another rank looks). The
+  // workbench's rank 0 (app/gui/run_controller.cpp) makes the same broadcast: keep them paired.
+  if (world)
     resumeHere = world->broadcastValue(resumeHere ? 1 : 0, "run: --resume") != 0;
   if (resumeHere) {
     // --resume on a run directory: the same experiment, continued.

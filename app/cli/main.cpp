@@ -46,7 +46,12 @@ const char* kUsage =
     "                           [--threads N] [--runs N]\n"
     "  bench train            median time of a TinyBERT distillation step\n"
     "                           --teacher-config F --student-config F [--batch B]\n"
-    "                           [--seq S] [--steps N] [--threads N]\n"
+    "                           [--seq S] [--steps N] [--threads N] [--nproc N]\n"
+    "                           (--nproc: the global batch split over N ranks, and the\n"
+    "                           gradient all-reduce's wait after backward)\n"
+    "  bench allreduce        median time to sum one step's gradients over the ranks\n"
+    "                           (--student-config F | --params N) --nproc N\n"
+    "                           [--iterations N] [--bucket-mb MB]\n"
     "\n"
     "Run 'retort-cli COMMAND --help' for a command's options.\n";
 

@@ -15,6 +15,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
+#include <QSpinBox>
 #include <QToolBar>
 #include <QVBoxLayout>
 #include <QWhatsThis>
@@ -223,6 +224,9 @@ void MainWindow::createMenus() {
   bar->addAction(m_training->startAction());
   bar->addAction(m_training->pauseAction());
   bar->addAction(m_training->stopAction());
+  bar->addSeparator();
+  bar->addWidget(m_training->processesLabel());
+  bar->addWidget(m_training->processesBox());
 }
 
 void MainWindow::retranslate() {

@@ -1,12 +1,19 @@
 #include "app/gui/run_controller.h"
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QMetaObject>
+#include <QTemporaryDir>
 
 #include <exception>
 #include <functional>
 #include <mutex>
 
 #include "core/distill/trainer.h"
+#include "core/distributed/local_launch.h"
+#include "core/distributed/world.h"
+#include "core/util/files.h"
 #include "core/util/error.h"
 
 namespace retort {
@@ -133,20 +140,88 @@ void RunController::flushSteps() {
   emitSteps();
 }
 
+QString RunController::rankProgram() const {
+  if (!m_rankProgram.isEmpty()) return m_rankProgram;
+  return QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("retort-cli"));
+}
+
 bool RunController::start(const distill::Experiment& experiment, const QString& runDir) {
-  const std::string dir = runDir.toStdString();
-  return launch(runDir, [experiment, dir](distill::RunControl* control, distill::Observer& observer) {
-    distill::Trainer trainer(control);
-    return trainer.run(experiment, observer, dir);
-  });
+  const std::string dir = QFileInfo(runDir).absoluteFilePath().toStdString();
+  if (m_processes <= 1 || m_running)
+    return launch(runDir, [experiment, dir](distill::RunControl* control, distill::Observer& observer) {
+      distill::Trainer trainer(control);
+      return trainer.run(experiment, observer, dir);
+    });
+  // The other ranks read the experiment from a file: toJson() writes it whole, paths absolute.
+  // Each rank gets its share of the cores unless the experiment names a thread count; rank 0
+  // and the others must hold the same document (the ranks compare its hash).
+  distill::Experiment shared = experiment;
+  if (shared.threads <= 0)
+    shared.threads = std::max(1, static_cast<int>(std::max(1u, std::thread::hardware_concurrency()) / m_processes));
+  auto tmp = std::make_shared<QTemporaryDir>(QDir::temp().filePath(QStringLiteral("retort-ranks-XXXXXX")));
+  const std::string file = QDir(tmp->path()).filePath(QStringLiteral("experiment.json")).toStdString();
+  try {
+    if (!tmp->isValid()) throw Error(ErrorKind::Io, "cannot make a temporary directory: " + tmp->errorString().toStdString());
+    util::writeFileAtomic(file, shared.toJson().dump(2) + "\n");
+  } catch (const std::exception& e) {
+    // Reported like a failed run, so the window shows it where it shows the others.
+    const std::string what = e.what();
+    return launch(runDir, [what](distill::RunControl*, distill::Observer&) -> distill::RunSummary {
+      throw Error(ErrorKind::Io, what);
+    });
+  }
+  return launch(runDir, distributedJob({"run", file, "--out", dir},
+                                       [shared, dir, tmp](distill::Trainer& t, distill::Observer& o) {
+                                         return t.run(shared, o, dir);
+                                       },
+                                       true));
 }
 
 bool RunController::startResumed(const QString& runDir) {
-  const std::string dir = runDir.toStdString();
-  return launch(runDir, [dir](distill::RunControl* control, distill::Observer& observer) {
-    distill::Trainer trainer(control);
-    return trainer.resume(dir, observer);
-  });
+  const std::string dir = QFileInfo(runDir).absoluteFilePath().toStdString();
+  if (m_processes <= 1 || m_running)
+    return launch(runDir, [dir](distill::RunControl* control, distill::Observer& observer) {
+      distill::Trainer trainer(control);
+      return trainer.resume(dir, observer);
+    });
+  return launch(runDir, distributedJob({"resume", dir},
+                                       [dir](distill::Trainer& t, distill::Observer& o) { return t.resume(dir, o); },
+                                       false));
+}
+
+RunController::Job RunController::distributedJob(
+    const std::vector<std::string>& rankArgs,
+    std::function<distill::RunSummary(distill::Trainer&, distill::Observer&)> train, bool fresh) {
+  const std::string program = rankProgram().toStdString();
+  const int64_t processes = m_processes;
+  int64_t seconds = m_distTimeoutSeconds;
+  if (seconds <= 0) seconds = distributed::launchFromEnvironment([](const char* k) { return std::getenv(k); }).timeout.count() / 1000;
+  const std::chrono::milliseconds timeout(1000 * std::max<int64_t>(1, seconds));
+  return [=](distill::RunControl* control, distill::Observer& observer) {
+    if (!QFileInfo(QString::fromStdString(program)).isExecutable())
+      throw Error(ErrorKind::Io, program + ": the program that runs the other ranks is not there; "
+                                                 "install retort-cli beside the workbench, or run on 1 process");
+    distributed::LocalLaunch launch(program, rankArgs, processes, 1, timeout);
+    // Wait for the others to reach the store first: one that dies on the way is reported at
+    // once, instead of after the process group's whole timeout.
+    launch.awaitJoined([control] { return control->cancelled(); });
+    auto world = distributed::World::connect(launch.specFor(0));
+    // `retort-cli run` has rank 0 tell the others whether --resume continues the directory
+    // (never here: the window starts a new run); the collectives must pair up.
+    if (fresh) world->broadcastValue(0, "run: --resume");
+    distill::RunSummary summary;
+    {
+      distill::Trainer trainer(control, world);
+      summary = train(trainer, observer);
+    }
+    world.reset();
+    std::string failures;
+    const int rc = launch.wait([&](const std::string& line) { failures += (failures.empty() ? "" : "; ") + line; },
+                               [] { return false; });
+    if (rc != 0 && !summary.cancelled)
+      throw Error(ErrorKind::Runtime, "the run finished on rank 0, but " + failures);
+    return summary;
+  };
 }
 
 bool RunController::launch(const QString& runDir, Job job) {
@@ -155,6 +230,7 @@ bool RunController::launch(const QString& runDir, Job job) {
   m_bridge->take();
   m_control = std::make_unique<distill::RunControl>();
   m_running = true;
+  m_runProcesses = m_processes;
   m_runDir = runDir;
   distill::RunControl* control = m_control.get();
   Bridge* bridge = m_bridge.get();
@@ -183,7 +259,7 @@ void RunController::finishOnGuiThread() {
 }
 
 void RunController::pause() {
-  if (m_control) m_control->pause();
+  if (m_control && canPause()) m_control->pause();
 }
 
 void RunController::resume() {

@@ -25,6 +25,9 @@
 #include "core/distill/observer.h"
 
 namespace retort {
+namespace distill {
+class Trainer;
+}
 namespace app {
 
 class RunController : public QObject {
@@ -39,6 +42,20 @@ class RunController : public QObject {
   ~RunController() override;
 
   bool isRunning() const { return m_running; }
+  /// Local processes the next run is split over (data parallel, see core/distributed); 1
+  /// runs in this process only. With more, ranks 1..N-1 are processes of rankProgram() and
+  /// rank 0 trains here, so the window shows rank 0's curves, which are the run's.
+  void setProcesses(int n) { m_processes = n < 1 ? 1 : n; }
+  int processes() const { return m_processes; }
+  /// The program the other ranks run: retort-cli beside this program unless set.
+  void setRankProgram(const QString& path) { m_rankProgram = path; }
+  QString rankProgram() const;
+  /// Seconds a rank waits for the others before it ends the run with a message (default:
+  /// RETORT_DIST_TIMEOUT, else 300).
+  void setDistTimeout(int seconds) { m_distTimeoutSeconds = seconds; }
+  /// Whether the running run can pause (not one on several processes: the others would time
+  /// out waiting).
+  bool canPause() const { return m_running && m_runProcesses == 1; }
   bool isPaused() const { return m_control && m_control->paused(); }
   QString runDirectory() const { return m_runDir; }
 
@@ -78,6 +95,10 @@ class RunController : public QObject {
   class Bridge;
   using Job = std::function<distill::RunSummary(distill::RunControl*, distill::Observer&)>;
   bool launch(const QString& runDir, Job job);
+  /// The job of a run on m_processes processes: `rankArgs` for the other ranks, `train` for
+  /// rank 0 here; `fresh`: the others run `retort-cli run` (not `resume`).
+  Job distributedJob(const std::vector<std::string>& rankArgs,
+                     std::function<distill::RunSummary(distill::Trainer&, distill::Observer&)> train, bool fresh);
   void finishOnGuiThread();
   void scheduleStepFlush();
 
@@ -89,6 +110,10 @@ class RunController : public QObject {
   QTimer m_flushTimer;
   QElapsedTimer m_sinceFlush;
   int m_stepBatches = 0;
+  int m_processes = 1;
+  int m_runProcesses = 1;
+  int m_distTimeoutSeconds = 0;
+  QString m_rankProgram;
 };
 
 }  // namespace app

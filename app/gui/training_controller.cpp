@@ -6,6 +6,9 @@
 #include <QFileDialog>
 #include <QLabel>
 #include <QProgressBar>
+#include <QSettings>
+#include <QSpinBox>
+#include <QThread>
 #include <QTimer>
 #include <QWidget>
 
@@ -51,6 +54,18 @@ TrainingController::TrainingController(const RunViews& views, QWidget* window)
   connect(m_exportAction, &QAction::triggered, this, &TrainingController::exportStudent);
   connect(m_views.results, &widgets::ResultsView::exportRequested, this, &TrainingController::exportStudent);
 
+  m_processesLabel = new QLabel(window);
+  m_processes = new QSpinBox(window);
+  m_processes->setObjectName(QStringLiteral("processesSpin"));
+  m_processes->setRange(1, std::max(1, QThread::idealThreadCount()));
+  m_processes->setValue(std::clamp(QSettings().value(QStringLiteral("run/processes"), 1).toInt(), 1, m_processes->maximum()));
+  m_processesLabel->setBuddy(m_processes);
+  m_run->setProcesses(m_processes->value());
+  connect(m_processes, &QSpinBox::valueChanged, this, [this](int n) {
+    m_run->setProcesses(n);
+    QSettings().setValue(QStringLiteral("run/processes"), n);
+  });
+
   connect(m_run, &RunController::stageStarted, this, [this](const QString& name, int index, int count, qint64) {
     m_currentStage = name;
     Q_EMIT statusMessage(tr("Stage %1 of %2: %3").arg(index + 1).arg(count).arg(name), 0);
@@ -78,6 +93,10 @@ void TrainingController::retranslate() {
   m_stopAction->setText(tr("S&top"));
   m_stopAction->setToolTip(tr("Stop the run; the student trained so far is kept"));
   m_exportAction->setText(tr("&Export Student…"));
+  m_processesLabel->setText(tr("Pro&cesses:"));
+  m_processes->setToolTip(tr("Local processes the run is split over (data parallel): each trains its share of every "
+                             "batch, and the charts show the first one's, which are the run's. Pause is not "
+                             "available with more than one."));
   updateActions();
 }
 
@@ -88,6 +107,8 @@ bool TrainingController::start(const distill::Experiment& experiment, const QStr
   if (isRunning()) return false;
   prepareViews();
   m_run->start(experiment, runDir);
+  if (m_run->processes() > 1)
+    Q_EMIT statusMessage(tr("Running on %1 processes (data parallel); the charts show rank 0").arg(m_run->processes()), 0);
   announceStart();
   return true;
 }
@@ -164,8 +185,9 @@ void TrainingController::updateActions() {
   const bool paused = running && m_run->isPaused();
   m_startAction->setEnabled(!running || paused);
   m_startAction->setText(paused ? tr("&Resume") : tr("&Start"));
-  m_pauseAction->setEnabled(running && !paused);
+  m_pauseAction->setEnabled(running && !paused && m_run->canPause());
   m_stopAction->setEnabled(running);
+  m_processes->setEnabled(!running);
   m_exportAction->setEnabled(!running && !m_summary.runDir.empty());
 }
 

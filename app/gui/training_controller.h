@@ -16,6 +16,7 @@
 class QAction;
 class QLabel;
 class QProgressBar;
+class QSpinBox;
 class QTimer;
 class QWidget;
 
@@ -70,6 +71,10 @@ class TrainingController : public QObject {
   QAction* pauseAction() const { return m_pauseAction; }
   QAction* stopAction() const { return m_stopAction; }
   QAction* exportAction() const { return m_exportAction; }
+  /// How many local processes a run is split over (beside Start on the tool bar; kept in the
+  /// settings). More than 1 runs data parallel: rank 0 here, the others as retort-cli.
+  QSpinBox* processesBox() const { return m_processes; }
+  QLabel* processesLabel() const { return m_processesLabel; }
   void retranslate();
 
  Q_SIGNALS:
@@ -101,6 +106,8 @@ class TrainingController : public QObject {
   qint64 m_lastTick = 0;
   double m_longestStallMs = 0;
   QAction *m_startAction, *m_pauseAction, *m_stopAction, *m_exportAction;
+  QSpinBox* m_processes;
+  QLabel* m_processesLabel;
 };
 
 }  // namespace app

@@ -4,6 +4,7 @@
 
 #include "core/distill/training_loop.h"
 #include "core/io/checkpoint.h"
+#include "core/model/shared_random.h"
 #include "core/util/error.h"
 
 namespace retort::distill {
@@ -13,6 +14,8 @@ AttentionSnapshot probeAttention(const ProbeRequest& r) {
     throw Error(ErrorKind::InvalidArgument, "the probe sentence is empty");
   io::LoadOptions lo;
   lo.requireTokenizer = true;
+  // Loading draws initial weights: not from a run's stream (model/shared_random.h).
+  model::IsolatedRandom isolated;
   auto teacher = io::loadCheckpoint(r.teacherDir, lo);
   text::EncodeOptions eo;
   eo.maxLength = std::min<int64_t>(r.maxLength, teacher.config.maxPositionEmbeddings);

@@ -15,6 +15,7 @@
 #include "core/distill/run_plan.h"
 #include "core/distill/run_summary.h"
 #include "core/distill/stage_data.h"
+#include "core/model/shared_random.h"
 #include "core/util/dir_lock.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
@@ -69,6 +70,8 @@ RunSummary execute(const Experiment& e, const nlohmann::json& document, Observer
                      {"an experiment with hash", "a checkpoint at step"});
   }
   util::setThreads(e.threads);
+  // The run's draws from the process's generator are the run's alone (model/shared_random.h).
+  model::RunRandom ownsRandom;
   torch::manual_seed(e.seed);
   // With CUDA, local rank k of a data-parallel run takes GPU k (modulo the GPUs there are).
   const int64_t gpu = world && torch::cuda::is_available()
@@ -95,13 +98,11 @@ RunSummary execute(const Experiment& e, const nlohmann::json& document, Observer
   checkpoints.setWriting(lead);
   RunState state;
   state.seed = e.seed;
+  if (resume) state = resume->state;
+  // Data parallelism splits each global batch, so a run may resume on another number of ranks.
   state.worldSize = world ? world->size() : 1;
   state.rank = world ? world->rank() : 0;
   if (resume) {
-    state = resume->state;
-    // Data parallelism splits each global batch, so a run may resume on another number of ranks.
-    state.worldSize = world ? world->size() : 1;
-    state.rank = world ? world->rank() : 0;
     const std::string from = resume->path;
     checkpoints.restore(std::move(*resume));
     if (state.phase < static_cast<int64_t>(plan->phases.size()) && !state.atPhaseStart())

@@ -1,4 +1,5 @@
 #include "core/distill/training_loop.h"
+#include "core/model/shared_random.h"
 
 #include <torch/torch.h>
 
@@ -241,7 +242,12 @@ bool runPhase(PhaseContext& c, RunState& state) {
     const int64_t batches = c.stream ? streamBatches(examples, c.optim.batchSize) : static_cast<int64_t>(order.size());
     while (state.batchesDone < batches && state.phaseStep < steps) {
       // One process stops before the step; ranks agree in the step's all-reduce and stop after it.
-      const bool stopRequested = c.control && c.control->checkpoint();
+      // Between steps (and while paused) other threads may draw from the generator.
+      bool stopRequested = false;
+      {
+        model::RandomTurn turn;
+        stopRequested = c.control && c.control->checkpoint();
+      }
       if (stopRequested && !parallel) {
         if (c.checkpoints) c.checkpoints->afterStep(&step, state, true);
         return false;

@@ -133,6 +133,23 @@ std::vector<RankExit> LocalLaunch::poll() {
   return ended;
 }
 
+void LocalLaunch::awaitJoined(const std::function<bool()>& stopRequested) {
+  const auto deadline = Clock::now() + m_timeout;
+  for (;;) {
+    for (const auto& e : poll())
+      throw Error(ErrorKind::Runtime, describe(e) + " before it joined the run");
+    std::string missing;
+    for (const auto& e : m_ranks)
+      if (!m_store->joined(e.rank)) missing += (missing.empty() ? "" : ", ") + std::to_string(e.rank);
+    if (missing.empty()) return;
+    if (stopRequested && stopRequested()) throw Error(ErrorKind::Runtime, "stopped while the ranks were starting");
+    if (Clock::now() > deadline)
+      throw Error(ErrorKind::Runtime, "ranks " + missing + " did not join the run within " +
+                                          std::to_string(m_timeout.count() / 1000) + " s");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 void LocalLaunch::signalAll(int signal) {
   for (auto& e : m_ranks)
     if (e.running) ::kill(e.pid, signal);

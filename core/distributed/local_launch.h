@@ -48,6 +48,12 @@ class LocalLaunch {
   LaunchSpec specFor(int64_t rank) const;
   int port() const;
 
+  /// Blocks until every spawned rank has reached the store, so that the caller's rank can
+  /// join the group without waiting the whole timeout for a process that has already died.
+  /// Throws Error(Runtime) naming a rank that ended first ("rank 1 (pid 12) exited with
+  /// status 2 before it joined the run"), the ranks still missing after the timeout, or
+  /// "stopped" when `stopRequested` says so.
+  void awaitJoined(const std::function<bool()>& stopRequested);
   /// Non-blocking: collects the processes that ended; returns those that ended since the
   /// last call.
   std::vector<RankExit> poll();

@@ -72,13 +72,16 @@ struct GradientReducer::Impl {
 
 GradientReducer::GradientReducer(World& world, std::vector<torch::Tensor> tensors, size_t bucketBytes)
     : m(std::make_unique<Impl>(world)) {
-  // Buckets in reverse order (the order backward produces gradients), one dtype and device each.
+  // Buckets in reverse order (the order backward produces gradients), one dtype and device
+  // each; a tensor that would take a bucket past bucketBytes starts the next one (a large
+  // embedding gets a bucket of its own, and the layers' buckets go out while backward
+  // still computes it).
   size_t filled = 0;
   for (size_t k = tensors.size(); k-- > 0;) {
     const auto& t = tensors[k];
     if (!t.requires_grad()) continue;
     const size_t size = static_cast<size_t>(t.numel()) * t.element_size();
-    const bool fresh = m->buckets.empty() || filled >= bucketBytes ||
+    const bool fresh = m->buckets.empty() || (filled > 0 && filled + size > bucketBytes) ||
                        m->params[m->buckets.back().params.front()].tensor.scalar_type() != t.scalar_type() ||
                        m->params[m->buckets.back().params.front()].tensor.device() != t.device();
     if (fresh) {

@@ -1,12 +1,9 @@
 #include "core/distributed/world.h"
 
-// c10d's Gloo process group is declared only with USE_C10D_GLOO (Debian's LibTorch is built
-// with it; the define is not exported by its CMake package).
-#ifndef USE_C10D_GLOO
-#define USE_C10D_GLOO 1
-#endif
+// world_impl.h first: it defines USE_C10D_GLOO, which ProcessGroupGloo.hpp needs.
+#include "core/distributed/world_impl.h"
+
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
-#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
 #include <unistd.h>
@@ -20,7 +17,6 @@
 #include <mutex>
 #include <thread>
 
-#include "core/distributed/world_impl.h"
 #include "core/util/error.h"
 
 namespace retort::distributed {
@@ -284,5 +280,11 @@ StoreServer::StoreServer(int port, const std::string& host) : m(std::make_unique
 
 StoreServer::~StoreServer() = default;
 int StoreServer::port() const { return m->store->getPort(); }
+
+bool StoreServer::joined(int64_t rank) const {
+  // Through a PrefixStore as the ranks write it (c10d joins prefix and key with a '/').
+  c10d::PrefixStore store(prefixOf(LaunchSpec{}), m->store);
+  return store.check({"host/" + std::to_string(rank)});
+}
 
 }  // namespace retort::distributed

@@ -68,6 +68,9 @@ class StoreServer {
   explicit StoreServer(int port = 0, const std::string& host = "127.0.0.1");
   ~StoreServer();
   int port() const;
+  /// Whether `rank` has joined the store (written its host key, first thing after it
+  /// reached the store; attempt 0).
+  bool joined(int64_t rank) const;
 
  private:
   struct Impl;

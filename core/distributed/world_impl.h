@@ -1,6 +1,8 @@
 #pragma once
 // World's c10d members, shared by world.cpp and reducer.cpp only (includes c10d).
 
+// c10d declares the Gloo process group only with USE_C10D_GLOO (Debian's LibTorch is built
+// with it; its CMake package does not export the define).
 #ifndef USE_C10D_GLOO
 #define USE_C10D_GLOO 1
 #endif

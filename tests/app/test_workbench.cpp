@@ -6,6 +6,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QStandardPaths>
@@ -25,6 +26,7 @@
 #include "app/gui/student_panel.h"
 #include "app/gui/task_panel.h"
 #include "core/distill/experiment.h"
+#include "core/distill/metrics_reader.h"
 #include "test_util.h"
 #include "widgets/attention/attention_grid.h"
 #include "widgets/attention/attention_heatmap.h"
@@ -70,6 +72,24 @@ QString tinyDemo(const QTemporaryDir& dir, int steps) {
   const QString path = dir.filePath(QStringLiteral("tiny.json"));
   std::ofstream(path.toStdString()) << doc.dump(2);
   return path;
+}
+
+/// tinyDemo without dropout, on one thread per process: a run on 2 processes trains the
+/// same steps as one on 1.
+QString tinyDemoWithoutDropout(const QTemporaryDir& dir, int steps) {
+  const QString path = tinyDemo(dir, steps);
+  json doc = retort::distill::Experiment::readDocument(path.toStdString());
+  doc["student"]["architecture"]["dropout"] = 0;
+  doc["student"]["architecture"]["attention_dropout"] = 0;
+  doc["threads"] = 1;
+  doc["observer"]["attention_every"] = 2;
+  std::ofstream(path.toStdString()) << doc.dump(2);
+  return path;
+}
+
+/// The step lines of a run directory's metrics.jsonl: total and terms, in order.
+std::vector<retort::distill::StepMetrics> loggedSteps(const QString& runDir) {
+  return retort::distill::readMetricsLog((runDir + QStringLiteral("/metrics.jsonl")).toStdString()).steps;
 }
 
 }  // namespace
@@ -297,6 +317,74 @@ class TestWorkbench : public QObject {
     QCOMPARE(view->teacherHeatmap()->tokenCount(), view->snapshot().tokens.size());
     qInfo("longest GUI stall during the tiny run: %.1f ms", w.longestStallMs());
     QVERIFY(w.longestStallMs() < 1000);
+  }
+
+  void runsOnTwoProcessesBesideStart() {
+    // The Processes box beside Start: rank 0 trains in the window, rank 1 is retort-cli; the
+    // run logs the steps (and ends with the weights) of the same run on one process.
+    QTemporaryDir dir;
+    const QString exp = tinyDemoWithoutDropout(dir, 4);
+    MainWindow w;
+    w.show();
+    auto* processes = w.findChild<QSpinBox*>(QStringLiteral("processesSpin"));
+    QVERIFY(processes);
+    QVERIFY(processes->maximum() >= 2);
+    QCOMPARE(processes->value(), 1);
+    w.runController()->setRankProgram(QStringLiteral(RETORT_CLI_PATH));
+    QVERIFY(w.openExperiment(exp));
+    QSignalSpy done(&w, &MainWindow::runFinished);
+    QVERIFY2(w.startRun(dir.filePath(QStringLiteral("one"))), qPrintable(w.lastError()));
+    QVERIFY(done.wait(120000));
+    QCOMPARE(done.takeFirst().first().toBool(), true);
+
+    processes->setValue(2);
+    QCOMPARE(w.runController()->processes(), 2);
+    QVERIFY2(w.startRun(dir.filePath(QStringLiteral("two"))), qPrintable(w.lastError()));
+    QVERIFY(!processes->isEnabled());
+    QVERIFY(!w.runController()->canPause());  // the other rank would time out waiting
+    w.pauseRun();
+    QVERIFY(!w.runController()->isPaused());
+    QVERIFY(done.wait(180000));
+    QVERIFY2(done.first().first().toBool(), qPrintable(w.lastError()));
+    QVERIFY(processes->isEnabled());
+    QVERIFY(w.lossChart()->terms().contains(QStringLiteral("attention")));
+    w.lossChart()->flush();
+    QCOMPARE(w.lossChart()->pointCount(QStringLiteral("total")), 8);
+
+    const auto a = loggedSteps(dir.filePath(QStringLiteral("one")));
+    const auto b = loggedSteps(dir.filePath(QStringLiteral("two")));
+    QCOMPARE(a.size(), size_t(8));
+    QCOMPARE(b.size(), a.size());  // rank 0 alone writes the log
+    for (size_t i = 0; i < a.size(); ++i) {
+      QVERIFY2(std::abs(a[i].total - b[i].total) <= 1e-5 * std::abs(a[i].total),
+               qPrintable(QStringLiteral("step %1: %2 vs %3").arg(i + 1).arg(a[i].total, 0, 'g', 9).arg(b[i].total, 0, 'g', 9)));
+      QCOMPARE(b[i].losses.size(), a[i].losses.size());
+      for (const auto& [term, value] : a[i].losses)
+        QVERIFY2(std::abs(value - b[i].losses.at(term)) <= 1e-5 * std::abs(value), term.c_str());
+    }
+    QVERIFY(w.lastSummary().student.parameters > 0);
+    QVERIFY(QFile::exists(dir.filePath(QStringLiteral("two/student/model.safetensors"))));
+    QCOMPARE(QSettings().value(QStringLiteral("run/processes")).toInt(), 2);
+    processes->setValue(1);
+  }
+
+  void aRankThatCannotStartIsReported() {
+    QTemporaryDir dir;
+    MainWindow w;
+    QVERIFY(w.openExperiment(tinyDemoWithoutDropout(dir, 2)));
+    w.findChild<QSpinBox*>(QStringLiteral("processesSpin"))->setValue(2);
+    w.runController()->setRankProgram(QStringLiteral("/bin/false"));
+    QSignalSpy done(&w, &MainWindow::runFinished);
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(w.startRun(dir.filePath(QStringLiteral("run"))));
+    QVERIFY(done.wait(60000));
+    QCOMPARE(done.first().first().toBool(), false);
+    QVERIFY2(clock.elapsed() < 20000, qPrintable(QString::number(clock.elapsed())));  // not the 300 s timeout
+    QVERIFY2(w.lastError().contains(QStringLiteral("rank 1 (pid")) &&
+                 w.lastError().contains(QStringLiteral("exited with status 1 before it joined the run")),
+             qPrintable(w.lastError()));
+    w.findChild<QSpinBox*>(QStringLiteral("processesSpin"))->setValue(1);
   }
 
   void stopKeepsTheStudent() {

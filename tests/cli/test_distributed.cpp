@@ -3,7 +3,8 @@
 // one process with the same global batch and seed: losses per step within 1e-5 relative and
 // final weights within 1e-4 absolute (float32 sums of a batch split in two are added in
 // another order: measured 1.1e-7 and 1.9e-6 on 12 steps). Dropout is off: each rank draws
-// its own masks. Killing one rank ends the other within the timeout with a message naming it.
+// its own masks. Killing one rank ends the other within the timeout with a message naming it,
+// and `resume --nproc 2` then ends the run with the uninterrupted run's steps and weights.
 
 #include <QtTest/QtTest>
 #include <QDir>
@@ -77,10 +78,10 @@ QString studentFile(const QString& runDir) {
 }
 
 /// "" when both runs logged the same losses and ended with the same weights, within tolerance.
-QString compare(const QString& one, const QString& two) {
+QString compare(const QString& one, const QString& two, int steps = 12) {
   const auto a = stepLosses(one), b = stepLosses(two);
-  if (a.size() != 12 || b.size() != a.size())
-    return QStringLiteral("step lines: %1 vs %2 (12 expected)").arg(a.size()).arg(b.size());
+  if (a.size() != steps || b.size() != a.size())
+    return QStringLiteral("step lines: %1 vs %2 (%3 expected)").arg(a.size()).arg(b.size()).arg(steps);
   for (int i = 0; i < a.size(); ++i)
     for (const QString& k : a[i].keys()) {
       const double x = a[i].value(k).toDouble(), y = b[i].value(k).toDouble(-1e9);
@@ -89,10 +90,13 @@ QString compare(const QString& one, const QString& two) {
     }
   const auto wa = tensors(studentFile(one)), wb = tensors(studentFile(two));
   if (wa.isEmpty() || wa.keys() != wb.keys()) return QStringLiteral("student tensors differ in names");
-  for (const QString& k : wa.keys())
-    for (int i = 0; i < wa[k].size(); ++i)
-      if (std::fabs(wa[k][i] - wb[k][i]) > 1e-4)
-        return QStringLiteral("%1[%2]: %3 vs %4").arg(k).arg(i).arg(wa[k][i]).arg(wb[k][i]);
+  for (auto it = wa.cbegin(); it != wa.cend(); ++it) {
+    const QVector<float>& x = it.value();
+    const QVector<float>& y = wb.find(it.key()).value();  // const access: no copy per element
+    if (x.size() != y.size()) return QStringLiteral("%1: %2 vs %3 values").arg(it.key()).arg(x.size()).arg(y.size());
+    for (int i = 0; i < x.size(); ++i)
+      if (std::fabs(x[i] - y[i]) > 1e-4) return QStringLiteral("%1[%2]: %3 vs %4").arg(it.key()).arg(i).arg(x[i]).arg(y[i]);
+  }
   return {};
 }
 
@@ -140,6 +144,48 @@ class TestDistributed : public QObject {
     QVERIFY2(err.contains(QStringLiteral("(torchrun, local rank 0)")), qPrintable(err.right(3000)));
     const QString diff = compare(m_single, dir);
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
+  }
+
+  void twoRanksResumeAKilledTwoRankRun() {
+    // Longer than kTiny (6 + 40 steps, a checkpoint every 4) so that the kill falls mid-run.
+    QStringList longer = kTiny;
+    longer[longer.indexOf(QStringLiteral("stages.1.optim.max_steps=6"))] = QStringLiteral("stages.1.optim.max_steps=40");
+    longer << QStringLiteral("--set") << QStringLiteral("observer.checkpoint_every=4");
+    const QString reference = m_tmp.path() + QStringLiteral("/long-one");
+    const CliResult one = runCli(QStringList{QStringLiteral("run"), QStringLiteral("demo"), QStringLiteral("--out"), reference} + longer);
+    QVERIFY2(one.code == 0, qPrintable(one.err));
+
+    const QString dir = m_tmp.path() + QStringLiteral("/long-two");
+    QProcess p;
+    p.setProcessEnvironment(retort::test::cliEnvironment());
+    p.start(QStringLiteral(RETORT_CLI_PATH), QStringList{QStringLiteral("run"), QStringLiteral("demo"), QStringLiteral("--nproc"),
+                                                         QStringLiteral("2"), QStringLiteral("--out"), dir} + longer);
+    QVERIFY(p.waitForStarted());
+    // Kill rank 1 once rank 0 has logged 14 steps (a checkpoint at 12 at least).
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < 120000 && stepLosses(dir).size() < 14 && p.state() == QProcess::Running) p.waitForFinished(20);
+    QVERIFY2(p.state() == QProcess::Running, "the run ended before the kill");
+    qint64 rank1 = 0;
+    for (const QString& pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+      const QByteArray stat = bytesOf(QStringLiteral("/proc/%1/stat").arg(pid));
+      const QList<QByteArray> f = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+      if (f.size() < 2 || f[1].toLongLong() != p.processId()) continue;
+      if (bytesOf(QStringLiteral("/proc/%1/environ").arg(pid)).split('\0').contains("RANK=1")) rank1 = pid.toLongLong();
+    }
+    QVERIFY2(rank1 > 0, "rank 1 not found");
+    QCOMPARE(::kill(static_cast<pid_t>(rank1), SIGKILL), 0);
+    QVERIFY(p.waitForFinished(60000));
+    QVERIFY(p.exitCode() != 0);
+    QVERIFY2(stepLosses(dir).size() < 46, qPrintable(QString::number(stepLosses(dir).size())));
+    QVERIFY(!QFile::exists(dir + QStringLiteral("/summary.json")));
+
+    const CliResult resumed = runCli(QStringList{QStringLiteral("resume"), dir, QStringLiteral("--nproc"), QStringLiteral("2")});
+    QVERIFY2(resumed.code == 0, qPrintable(resumed.err));
+    QVERIFY(resumed.err.contains(QStringLiteral("rank 0 of 2")));
+    const QString diff = compare(reference, dir, 46);
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
+    QVERIFY(QFile::exists(dir + QStringLiteral("/summary.json")));
   }
 
   void killingOneRankEndsTheOtherWithItsName() {
