@@ -1,5 +1,6 @@
-// Data parallelism over c10d/Gloo on loopback: a 2-rank run (retort-cli run --nproc 2, and
-// torchrun --no_python when Debian's python3-torch is installed) trains the same steps as
+// Data parallelism over c10d/Gloo on loopback: a 2-rank run (retort-cli run --nproc 2, two
+// processes with Slurm's variables, and torchrun --no_python when Debian's python3-torch is
+// installed) trains the same steps as
 // one process with the same global batch and seed: losses per step within 1e-5 relative and
 // final weights within 1e-4 absolute (float32 sums of a batch split in two are added in
 // another order: measured 1.1e-7 and 1.9e-6 on 12 steps). Dropout is off: each rank draws
@@ -14,7 +15,11 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstring>
@@ -186,6 +191,47 @@ class TestDistributed : public QObject {
     const QString diff = compare(reference, dir, 46);
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
     QVERIFY(QFile::exists(dir + QStringLiteral("/summary.json")));
+  }
+
+  void slurmTasksTrainTheSingleProcessSteps() {
+    // What srun gives each task (SLURM_PROCID, SLURM_NTASKS, SLURM_LOCALID) and the job script's
+    // MASTER_ADDR/MASTER_PORT; task 0 hosts the store. Two processes on this machine.
+    int port = 0;
+    {
+      const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      socklen_t len = sizeof a;
+      QVERIFY(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+      QVERIFY(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+      port = ntohs(a.sin_port);
+      ::close(fd);
+    }
+    const QString dir = m_tmp.path() + QStringLiteral("/slurm");
+    QProcess tasks[2];
+    for (int r = 0; r < 2; ++r) {
+      auto env = retort::test::cliEnvironment();
+      for (const char* k : {"RANK", "WORLD_SIZE", "LOCAL_RANK", "RETORT_AGENT_STORE", "TORCHELASTIC_USE_AGENT_STORE"})
+        env.remove(QString::fromLatin1(k));
+      env.insert(QStringLiteral("SLURM_PROCID"), QString::number(r));
+      env.insert(QStringLiteral("SLURM_NTASKS"), QStringLiteral("2"));
+      env.insert(QStringLiteral("SLURM_LOCALID"), QString::number(r));
+      env.insert(QStringLiteral("MASTER_ADDR"), QStringLiteral("127.0.0.1"));
+      env.insert(QStringLiteral("MASTER_PORT"), QString::number(port));
+      tasks[r].setProcessEnvironment(env);
+      tasks[r].start(QStringLiteral(RETORT_CLI_PATH), QStringList{QStringLiteral("run"), QStringLiteral("demo"),
+                                                                  QStringLiteral("--out"), dir} + kTiny);
+      QVERIFY(tasks[r].waitForStarted());
+    }
+    for (auto& t : tasks) QVERIFY(t.waitForFinished(300000));
+    const QString err0 = QString::fromUtf8(tasks[0].readAllStandardError());
+    QVERIFY2(tasks[0].exitCode() == 0, qPrintable(err0.right(3000)));
+    QVERIFY2(tasks[1].exitCode() == 0, qPrintable(QString::fromUtf8(tasks[1].readAllStandardError()).right(3000)));
+    QVERIFY2(err0.contains(QStringLiteral("rank 0 of 2 (Slurm, local rank 0), store 127.0.0.1:%1").arg(port)),
+             qPrintable(err0.right(3000)));
+    const QString diff = compare(m_single, dir);
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
   }
 
   void killingOneRankEndsTheOtherWithItsName() {
