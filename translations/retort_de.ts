@@ -463,6 +463,26 @@
         <source>Reading the training data…</source>
         <translation>Trainingsdaten werden gelesen …</translation>
     </message>
+    <message>
+        <source>Metric</source>
+        <translation>Metrik</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>F1 (of class 1)</source>
+        <translation>F1 (der Klasse 1)</translation>
+    </message>
+    <message>
+        <source>Matthews correlation (MCC)</source>
+        <translation>Matthews-Korrelation (MCC)</translation>
+    </message>
+    <message>
+        <source>The task's headline metric: it picks the best student and gives the retention. F1 and MCC need two classes (GLUE reports MCC for CoLA, F1 for MRPC and QQP).</source>
+        <translation>Die Leitmetrik der Aufgabe: Sie wählt den besten Schüler und bestimmt die Retention. F1 und MCC brauchen zwei Klassen (GLUE nennt MCC für CoLA, F1 für MRPC und QQP).</translation>
+    </message>
 </context>
 <context>
     <name>retort::app::TeacherPanel</name>
@@ -1328,6 +1348,26 @@ Key: %3 (#%4)
     <message>
         <source>Compression: %1 (teacher parameters / student parameters)</source>
         <translation>Kompression: %1 (Parameter des Lehrers / Parameter des Schülers)</translation>
+    </message>
+    <message>
+        <source>Accuracy: %1</source>
+        <translation>Genauigkeit: %1</translation>
+    </message>
+    <message>
+        <source>Retention: %1 of the teacher's %2</source>
+        <translation>Retention: %1 des Werts des Lehrers (%2)</translation>
+    </message>
+    <message>
+        <source>Retention: – (the teacher's %1 is not above 0)</source>
+        <translation>Retention: – (der Wert des Lehrers für %1 ist nicht größer als 0)</translation>
+    </message>
+    <message>
+        <source>F1</source>
+        <translation>F1</translation>
+    </message>
+    <message>
+        <source>MCC</source>
+        <translation>MCC</translation>
     </message>
 </context>
 <context>

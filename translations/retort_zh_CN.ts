@@ -463,6 +463,26 @@
         <source>Reading the training data…</source>
         <translation>正在读取训练数据…</translation>
     </message>
+    <message>
+        <source>Metric</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>F1 (of class 1)</source>
+        <translation>F1（类别 1）</translation>
+    </message>
+    <message>
+        <source>Matthews correlation (MCC)</source>
+        <translation>马修斯相关系数（MCC）</translation>
+    </message>
+    <message>
+        <source>The task's headline metric: it picks the best student and gives the retention. F1 and MCC need two classes (GLUE reports MCC for CoLA, F1 for MRPC and QQP).</source>
+        <translation>任务的主要指标：用它挑选最佳学生模型并计算保留率。F1 和 MCC 需要两个类别（GLUE 对 CoLA 报告 MCC，对 MRPC 和 QQP 报告 F1）。</translation>
+    </message>
 </context>
 <context>
     <name>retort::app::TeacherPanel</name>
@@ -1328,6 +1348,26 @@ Key: %3 (#%4)
     <message>
         <source>Compression: %1 (teacher parameters / student parameters)</source>
         <translation>压缩比：%1（教师参数量 / 学生参数量）</translation>
+    </message>
+    <message>
+        <source>Accuracy: %1</source>
+        <translation>准确率：%1</translation>
+    </message>
+    <message>
+        <source>Retention: %1 of the teacher's %2</source>
+        <translation>保留率：教师模型 %2 的 %1</translation>
+    </message>
+    <message>
+        <source>Retention: – (the teacher's %1 is not above 0)</source>
+        <translation>保留率：–（教师模型的 %1 不大于 0）</translation>
+    </message>
+    <message>
+        <source>F1</source>
+        <translation>F1</translation>
+    </message>
+    <message>
+        <source>MCC</source>
+        <translation>MCC</translation>
     </message>
 </context>
 <context>

@@ -23,6 +23,14 @@ std::string percent(double x) {
   return b;
 }
 
+/// A metric's value (MCC may be 0 or negative); "-" without a dev set.
+std::string score(double x, bool known) {
+  if (!known) return "-";
+  char b[32];
+  std::snprintf(b, sizeof b, "%.4f", x);
+  return b;
+}
+
 std::string fixed(double x, const char* format) {
   if (x <= 0) return "-";
   char b[32];
@@ -55,7 +63,9 @@ int runReport(const ArgList& argList) {
     runs.push_back(distill::readSummary(p.string()));
   }
   const bool md = args.has("markdown");
-  const std::vector<std::string> head = {"run",          "teacher acc %", "student acc %", "retention %",
+  // The task's metric (task.metric) and both scores on it; the retention is their ratio.
+  const std::vector<std::string> head = {"run",          "metric",        "teacher",       "student",
+                                         "teacher acc %", "student acc %", "retention %",
                                          "teacher params", "student params", "teacher MB",  "student MB",
                                          "teacher ms b1", "student ms b1", "teacher ms b32", "student ms b32",
                                          "speedup b1",   "speedup b32",   "compression"};
@@ -63,7 +73,9 @@ int runReport(const ArgList& argList) {
   for (const auto& r : runs) {
     std::string name = r.name.empty() ? fs::path(r.runDir).filename().string() : r.name;
     if (r.cancelled) name += " (cancelled)";
-    rows.push_back({name, percent(r.teacher.accuracy), percent(r.student.accuracy),
+    rows.push_back({name, r.metric, score(r.teacher.score, r.teacher.accuracy >= 0),
+                    score(r.student.score, r.student.accuracy >= 0), percent(r.teacher.accuracy),
+                    percent(r.student.accuracy),
                     r.retention > 0 ? percent(r.retention) : "-", millions(r.teacher.parameters),
                     millions(r.student.parameters), fixed(r.teacher.sizeMb, "%.1f"), fixed(r.student.sizeMb, "%.1f"),
                     fixed(r.teacher.latencyMs, "%.2f"), fixed(r.student.latencyMs, "%.2f"),

@@ -14,6 +14,7 @@
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
 #include "app/cli/ranks.h"
+#include "core/data/glue.h"
 #include "core/distributed/local_launch.h"
 #include "core/distributed/world.h"
 #include "core/distill/resume_info.h"
@@ -87,6 +88,7 @@ class ConsoleObserver : public distill::Observer {
     endBar();
     std::fprintf(stderr, "  %s %s accuracy %.4f", m.model.c_str(), m.split.c_str(), m.accuracy);
     if (m.binary) std::fprintf(stderr, "  f1 %.4f  mcc %.4f", m.f1, m.mcc);
+    if (m.metric != "accuracy") std::fprintf(stderr, "  (task metric %s)", m.metric.c_str());
     std::fprintf(stderr, "%s\n", m.best ? "  (best so far)" : "");
   }
   void onStep(const distill::StepMetrics& m) override {
@@ -151,10 +153,19 @@ int trainAndReport(const std::string& out, std::shared_ptr<distributed::World> w
                 out.c_str(), out.c_str());
   else
     std::printf("run directory: %s\n", out.c_str());
-  std::printf("%-10s %10s %12s %10s %12s\n", "", "accuracy", "parameters", "size MB", "latency ms");
-  auto row = [](const char* who, const distill::ModelFigures& f) {
-    if (f.accuracy >= 0) std::printf("%-10s %10.4f", who, f.accuracy);
-    else std::printf("%-10s %10s", who, "-");
+  // The task's metric first when it is not accuracy (task.metric); the retention is its ratio.
+  const bool other = s.metric != "accuracy";
+  if (other) std::printf("%-10s %10s", "", s.metric.c_str());
+  else std::printf("%-10s", "");
+  std::printf(" %10s %12s %10s %12s\n", "accuracy", "parameters", "size MB", "latency ms");
+  auto row = [other](const char* who, const distill::ModelFigures& f) {
+    std::printf("%-10s", who);
+    if (other) {
+      if (f.accuracy >= 0) std::printf(" %10.4f", f.score);
+      else std::printf(" %10s", "-");
+    }
+    if (f.accuracy >= 0) std::printf(" %10.4f", f.accuracy);
+    else std::printf(" %10s", "-");
     std::printf(" %12lld %10.2f %12.2f\n", static_cast<long long>(f.parameters), f.sizeMb, f.latencyMs);
   };
   row("teacher", s.teacher);
@@ -168,7 +179,8 @@ int trainAndReport(const std::string& out, std::shared_ptr<distributed::World> w
 }  // namespace
 
 int runRun(const ArgList& argList) {
-  Args args(argList, {"out", "train", "dev", "teacher", "set", "threads", "nproc", "dist-timeout"}, {"resume"});
+  Args args(argList, {"out", "train", "dev", "teacher", "set", "threads", "nproc", "dist-timeout", "glue", "data"},
+            {"resume"});
   if (args.positionals().size() != 1)
     throw Error(ErrorKind::InvalidArgument,
                 "give one experiment file or preset: retort-cli run EXPERIMENT.json | PRESET");
@@ -177,6 +189,32 @@ int runRun(const ArgList& argList) {
   auto setPath = [&](const char* key, const std::string& value) {
     distill::applyOverride(doc, std::string(key) + "=" + nlohmann::json(absolute(value)).dump());
   };
+  if (args.get("glue") || args.get("data")) {
+    // A GLUE task from its unzipped folder: the files, columns and official metric (data/glue.h).
+    if (!args.get("glue") || !args.get("data"))
+      throw Error(ErrorKind::InvalidArgument, "--glue TASK and --data DIR go together (DIR: the unzipped GLUE folder)");
+    if (args.get("train") || args.get("dev"))
+      throw Error(ErrorKind::InvalidArgument, "--glue names the task's files; leave out --train and --dev");
+    const auto& task = data::glueTask(*args.get("glue"));
+    if (task.kind != "classification")
+      throw Error(ErrorKind::Unsupported, "GLUE " + task.folder + " is a " + task.kind + " task (column \"" +
+                                              task.labelColumn + "\"); Retort distils classification tasks only, so far");
+    const auto files = data::glueFiles(task, *args.get("data"));
+    auto set = [&](const std::string& key, const nlohmann::json& value) {
+      distill::applyOverride(doc, "task." + key + "=" + value.dump());
+    };
+    set("train", files.train);
+    set("dev", files.dev);
+    set("test", "");
+    set("format", "tsv");
+    set("columns", task.columns);
+    set("text_column", task.textColumn);
+    set("pair_column", task.pairColumn);
+    set("label_column", task.labelColumn);
+    set("labels", nlohmann::json::array());  // the file's classes, in the teacher's order when it knows them
+    set("metric", task.metric);
+    distill::applyOverride(doc, "name=" + nlohmann::json(doc.value("name", std::string("run")) + "-" + task.name).dump());
+  }
   if (auto v = args.get("train")) setPath("task.train", *v);
   if (auto v = args.get("dev")) {
     setPath("task.dev", *v);

@@ -28,6 +28,9 @@ widgets::RunFigures toWidgets(const distill::RunSummary& s) {
   widgets::RunFigures f;
   f.teacherAccuracy = s.teacher.accuracy;
   f.studentAccuracy = s.student.accuracy;
+  f.metric = QString::fromStdString(s.metric);
+  f.teacherScore = s.teacher.score;
+  f.studentScore = s.student.score;
   f.teacherParameters = s.teacher.parameters;
   f.studentParameters = s.student.parameters;
   f.teacherSizeMb = s.teacher.sizeMb;

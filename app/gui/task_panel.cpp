@@ -70,6 +70,12 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_job(new LatestJob(thi
   m_maxLength = makeSpinBox(3, 512, 8, this);
   m_lengthLabel = new QLabel(this);
   form->addRow(m_lengthLabel, m_maxLength);
+  m_metric = new QComboBox(this);
+  m_metric->setObjectName(QStringLiteral("taskMetric"));
+  for (const char* key : {"accuracy", "f1", "mcc"}) m_metric->addItem(QString(), QString::fromLatin1(key));
+  m_metricLabel = new QLabel(this);
+  m_metricLabel->setBuddy(m_metric);
+  form->addRow(m_metricLabel, m_metric);
   layout->addLayout(form);
   m_demo = new QPushButton(this);
   m_demo->setObjectName(QStringLiteral("useDemo"));
@@ -92,7 +98,10 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_job(new LatestJob(thi
                                                       tr("Data (*.tsv *.csv *.jsonl *.json);;All files (*)"));
     if (!file.isEmpty()) {
       edit->setText(file);
-      if (edit == m_train) refreshPreview();
+      if (edit == m_train) {
+        m_columns.clear();  // another file: read with its header row
+        refreshPreview();
+      }
       Q_EMIT edited();
     }
   };
@@ -101,6 +110,7 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_job(new LatestJob(thi
   connect(m_train, &QLineEdit::editingFinished, this, [this] {
     if (!m_train->isModified()) return;
     m_train->setModified(false);
+    m_columns.clear();
     refreshPreview();
     Q_EMIT edited();
   });
@@ -111,6 +121,7 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_job(new LatestJob(thi
       Q_EMIT edited();
     });
   connect(m_maxLength, qOverload<int>(&QSpinBox::valueChanged), this, [this](int) { Q_EMIT edited(); });
+  connect(m_metric, qOverload<int>(&QComboBox::activated), this, [this](int) { Q_EMIT edited(); });
   connect(m_demo, &QPushButton::clicked, this, [this] { Q_EMIT useDemoRequested(); });
   retranslate();
   load(distill::TaskSpec{});  // core's defaults until a document is shown
@@ -124,6 +135,12 @@ void TaskPanel::retranslate() {
   m_textLabel->setText(tr("Text column"));
   m_labelLabel->setText(tr("Label column"));
   m_lengthLabel->setText(tr("Max length (tokens)"));
+  m_metricLabel->setText(tr("Metric"));
+  m_metric->setItemText(0, tr("Accuracy"));
+  m_metric->setItemText(1, tr("F1 (of class 1)"));
+  m_metric->setItemText(2, tr("Matthews correlation (MCC)"));
+  m_metric->setToolTip(tr("The task's headline metric: it picks the best student and gives the retention. "
+                          "F1 and MCC need two classes (GLUE reports MCC for CoLA, F1 for MRPC and QQP)."));
   m_demo->setText(tr("Use the bundled demo"));
   m_demo->setToolTip(tr("State of the Union passages labeled with their era (public domain)"));
   m_previewLabel->setText(tr("First rows of the training data:"));
@@ -147,6 +164,9 @@ void TaskPanel::load(const distill::TaskSpec& task) {
   }
   const QSignalBlocker block(m_maxLength);
   m_maxLength->setValue(static_cast<int>(task.maxLength));
+  const QSignalBlocker blockMetric(m_metric);
+  m_metric->setCurrentIndex(std::max(0, m_metric->findData(QString::fromStdString(task.metric))));
+  m_columns = task.columns;
   refreshPreview();
 }
 
@@ -156,10 +176,13 @@ void TaskPanel::store(distill::TaskSpec& task) const {
   task.textColumn = m_textColumn->currentText().toStdString();
   task.labelColumn = m_labelColumn->currentText().toStdString();
   task.maxLength = m_maxLength->value();
+  task.metric = m_metric->currentData().toString().toStdString();
+  task.columns = m_columns;
 }
 
 void TaskPanel::setTrainFile(const QString& path) {
   m_train->setText(path);
+  m_columns.clear();
   refreshPreview();
   Q_EMIT edited();
 }
@@ -202,12 +225,13 @@ void TaskPanel::refreshPreview() {
   spec.path = path.toStdString();
   spec.textColumn = m_textColumn->currentText().toStdString();
   spec.labelColumn = m_labelColumn->currentText().toStdString();
+  spec.columns = m_columns;
   m_reading = true;
   showSummary();
   m_job->start([this, spec] {
     auto result = std::make_shared<PreviewResult>();
     try {
-      result->columns = toQt(data::datasetColumns(spec.path, spec.format));
+      result->columns = spec.columns.empty() ? toQt(data::datasetColumns(spec.path, spec.format)) : toQt(spec.columns);
       result->preview = data::previewDataset(spec, kPreviewRows);
     } catch (const std::exception& e) {
       result->error = QString::fromUtf8(e.what());

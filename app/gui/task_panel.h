@@ -58,7 +58,9 @@ class TaskPanel : public QWidget {
 
   QLineEdit *m_train, *m_dev;
   QPushButton *m_browseTrain, *m_browseDev, *m_demo;
-  QComboBox *m_textColumn, *m_labelColumn;
+  QComboBox *m_textColumn, *m_labelColumn, *m_metric;
+  QLabel* m_metricLabel;
+  std::vector<std::string> m_columns;  ///< task.columns of a header-less file (kept as loaded)
   QSpinBox* m_maxLength;
   QTableWidget* m_preview;
   QLabel *m_labels, *m_trainLabel, *m_devLabel, *m_textLabel, *m_labelLabel, *m_lengthLabel, *m_previewLabel;

@@ -188,17 +188,25 @@ void delimitedRows(const DatasetSpec& spec, std::string_view content, bool csv,
   bool haveHeader = false;
   Record header;
   Columns cols;
+  auto useHeader = [&] {
+    if (columns) *columns = header.fields;
+    cols.text = findColumn(spec.path, header, spec.textColumn, "text");
+    if (!spec.pairColumn.empty()) cols.pair = findColumn(spec.path, header, spec.pairColumn, "pair");
+    if (!spec.labelColumn.empty()) cols.label = findColumn(spec.path, header, spec.labelColumn, "label");
+  };
+  if (!spec.columns.empty()) {  // no header row: the names are given
+    haveHeader = true;
+    header.fields = spec.columns;
+    header.line = 0;
+    useHeader();
+  }
   auto onRecord = [&](Record&& rec) -> bool {
     if (!haveHeader) {
       haveHeader = true;
       header = std::move(rec);
       for (const auto& name : header.fields) checkUtf8(spec.path, header.line, name, "the header");
       for (auto& name : header.fields) name = trim(name);
-      if (columns) *columns = header.fields;
-      cols.text = findColumn(spec.path, header, spec.textColumn, "text");
-      if (!spec.pairColumn.empty()) cols.pair = findColumn(spec.path, header, spec.pairColumn, "pair");
-      if (!spec.labelColumn.empty())
-        cols.label = findColumn(spec.path, header, spec.labelColumn, "label");
+      useHeader();
       return true;
     }
     if (rec.fields.size() != header.fields.size())

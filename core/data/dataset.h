@@ -27,6 +27,9 @@ struct DatasetSpec {
   std::string pairColumn;
   /// Column of the class label; empty = unlabeled (every Example::label stays -1).
   std::string labelColumn = "label";
+  /// TSV/CSV without a header row (GLUE's CoLA): the names of its columns, in order; the
+  /// first line is then a record. Empty = the first line is the header.
+  std::vector<std::string> columns;
 };
 
 /// One row of a dataset.

@@ -27,7 +27,7 @@ using namespace experiment_reader;
 
 void readTask(const Failer& f, const json* v, TaskSpec& t) {
   Obj o(f, v, "task", {"train", "dev", "test", "format", "text_column", "pair_column", "label_column",
-                       "labels", "max_length"});
+                       "labels", "max_length", "columns", "metric"});
   o.text("train", t.train);
   o.text("dev", t.dev);
   o.text("test", t.test);
@@ -48,6 +48,27 @@ void readTask(const Failer& f, const json* v, TaskSpec& t) {
     t.maxLength = asInteger(f, *m, o.at("max_length"));
     if (t.maxLength < 3) o.fail("max_length", "must be >= 3 (room for [CLS] and [SEP]), found " + shown(*m));
   }
+  const json& columns = o.array("columns");
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const std::string path = indexPath(o.at("columns"), i);
+    const std::string name = asText(f, columns[i], path);
+    if (name.empty()) f.fail(path, "must not be empty");
+    if (std::find(t.columns.begin(), t.columns.end(), name) != t.columns.end())
+      f.fail(path, "duplicate column " + inQuotes(name));
+    t.columns.push_back(name);
+  }
+  if (!t.columns.empty()) {
+    auto named = [&](const std::string& column, const char* key) {
+      if (!column.empty() && std::find(t.columns.begin(), t.columns.end(), column) == t.columns.end())
+        o.fail(key, inQuotes(column) + " is not one of task.columns");
+    };
+    named(t.textColumn, "text_column");
+    named(t.pairColumn, "pair_column");
+    named(t.labelColumn, "label_column");
+  }
+  o.choice("metric", t.metric, {"accuracy", "f1", "mcc"});
+  if (t.metric != "accuracy" && t.labels.size() > 2)
+    o.fail("metric", inQuotes(t.metric) + " needs two classes; task.labels names " + std::to_string(t.labels.size()));
 }
 
 void readTokenizer(const Failer& f, const json* v, TokenizerSpec& t) {

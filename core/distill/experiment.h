@@ -58,6 +58,12 @@ struct TaskSpec {
   std::string labelColumn = "label";
   std::vector<std::string> labels;  ///< explicit class order; empty = from the training file
   int64_t maxLength = 128;          ///< tokens, specials included
+  /// TSV/CSV files without a header row (GLUE's CoLA): their column names in order; empty =
+  /// the first line is the header.
+  std::vector<std::string> columns;
+  /// The task's headline metric: picks the best checkpoint, gives the retention and heads
+  /// the summary. accuracy | f1 (of class 1) | mcc (Matthews); f1 and mcc need two classes.
+  std::string metric = "accuracy";
 };
 
 /// Where the tokenizer comes from.

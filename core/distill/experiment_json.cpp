@@ -133,7 +133,9 @@ json Experiment::toJson() const {
             {"pair_column", task.pairColumn},
             {"label_column", task.labelColumn},
             {"labels", task.labels},
-            {"max_length", task.maxLength}}},
+            {"max_length", task.maxLength},
+            {"columns", task.columns},
+            {"metric", task.metric}}},
           {"tokenizer",
            {{"from", tokenizer.from},
             {"path", tokenizer.path},
@@ -248,9 +250,9 @@ void applyOverride(json& document, const std::string& assignment) {
 
 bool operator==(const TaskSpec& a, const TaskSpec& b) {
   return std::tie(a.train, a.dev, a.test, a.format, a.textColumn, a.pairColumn, a.labelColumn, a.labels,
-                  a.maxLength) ==
+                  a.maxLength, a.columns, a.metric) ==
          std::tie(b.train, b.dev, b.test, b.format, b.textColumn, b.pairColumn, b.labelColumn, b.labels,
-                  b.maxLength);
+                  b.maxLength, b.columns, b.metric);
 }
 
 bool operator==(const TokenizerSpec& a, const TokenizerSpec& b) {

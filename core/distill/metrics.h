@@ -37,6 +37,8 @@ struct EvalMetrics {
   double mcc = -1.0;          ///< Matthews correlation; -1 marker only when not two classes (check classes)
   bool binary = false;
   bool best = false;          ///< the best student so far (its checkpoint is kept)
+  std::string metric = "accuracy";  ///< the task's headline metric (task.metric)
+  double score = 0.0;         ///< its value
 };
 
 /// Attention of one mapped pair of layers for the probe sentence; matrices are row-major
@@ -60,6 +62,7 @@ struct AttentionSnapshot {
 /// What a model keeps and costs.
 struct ModelFigures {
   double accuracy = -1.0;     ///< dev accuracy; -1 when there is no dev set
+  double score = -1.0;        ///< dev value of the task's metric (RunSummary::metric); -1 without a dev set
   int64_t parameters = 0;
   double sizeMb = 0.0;        ///< float32 bytes / 10^6
   double latencyMs = 0.0;     ///< median forward latency at batch 1 and the task's typical length
@@ -69,7 +72,8 @@ struct ModelFigures {
 struct RunSummary {
   std::string runDir;
   ModelFigures teacher, student;
-  double retention = 0.0;     ///< student accuracy / teacher accuracy
+  std::string metric = "accuracy";  ///< the task's headline metric (task.metric)
+  double retention = 0.0;     ///< student score / teacher score (0 when the teacher's is not positive)
   double speedup = 0.0;       ///< teacher latency / student latency (batch 1)
   double speedupBatch = 0.0;  ///< the same at batch 32 (0 = not measured)
   double compression = 0.0;   ///< teacher parameters / student parameters

@@ -108,6 +108,9 @@ EvalMetrics readEval(const LineReader& r) {
   e.binary = r.find("f1") != nullptr;
   e.f1 = r.number("f1", -1.0);
   e.mcc = r.number("mcc", -1.0);
+  // Logs from before task.metric: their metric was accuracy.
+  e.metric = r.find("metric") ? r.text("metric") : std::string("accuracy");
+  e.score = r.number("score", e.accuracy);
   return e;
 }
 

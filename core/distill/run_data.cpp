@@ -23,6 +23,7 @@ data::DatasetSpec datasetSpec(const TaskSpec& t, const std::string& path) {
   d.textColumn = t.textColumn;
   d.pairColumn = t.pairColumn;
   d.labelColumn = t.labelColumn;
+  d.columns = t.columns;
   return d;
 }
 
@@ -116,6 +117,13 @@ void readRunData(RunData& d, const Experiment& e, io::LoadedCheckpoint* teacher,
     std::sort(b.begin(), b.end());
     if (a == b && d.train.labels != teacher->config.labels)
       d.train = data::readDataset(datasetSpec(e.task, e.task.train), teacher->config.labels);
+  }
+  if (e.task.metric != "accuracy" && d.train.labels.size() != 2) {
+    std::string names;
+    for (const auto& l : d.train.labels) names += (names.empty() ? "" : ", ") + l;
+    throw Error(ErrorKind::InvalidArgument, "task.metric \"" + e.task.metric + "\" needs two classes, but " +
+                                                e.task.train + " has " + std::to_string(d.train.labels.size()) +
+                                                " (" + names + ")");
   }
   if (!e.task.dev.empty()) d.dev = data::readDataset(datasetSpec(e.task, e.task.dev), d.train.labels);
   d.trainEncoded = data::encodeDataset(d.train, *d.tokenizer, e.task.maxLength);

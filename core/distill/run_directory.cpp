@@ -23,7 +23,7 @@ nlohmann::json toJson(const StepMetrics& m) {
 nlohmann::json toJson(const EvalMetrics& m) {
   nlohmann::json j = {{"type", "eval"},   {"stage", m.stage},       {"model", m.model},
                       {"split", m.split}, {"global_step", m.globalStep}, {"examples", m.examples},
-                      {"accuracy", m.accuracy}, {"best", m.best}};
+                      {"accuracy", m.accuracy}, {"best", m.best}, {"metric", m.metric}, {"score", m.score}};
   if (m.binary) {
     j["f1"] = m.f1;
     j["mcc"] = m.mcc;
@@ -36,6 +36,7 @@ nlohmann::json toJson(const RunSummary& s) {
     nlohmann::json j = {{"parameters", f.parameters}, {"size_mb", f.sizeMb}, {"latency_ms", f.latencyMs},
                         {"latency_b32_ms", f.latencyBatchMs}};
     j["accuracy"] = f.accuracy >= 0 ? nlohmann::json(f.accuracy) : nlohmann::json(nullptr);
+    j["score"] = f.accuracy >= 0 ? nlohmann::json(f.score) : nlohmann::json(nullptr);
     return j;
   };
   return {{"teacher", figures(s.teacher)},
@@ -48,7 +49,8 @@ nlohmann::json toJson(const RunSummary& s) {
           {"cancelled", s.cancelled},
           {"seconds", s.seconds},
           {"name", s.name},
-          {"student_kind", s.studentKind}};
+          {"student_kind", s.studentKind},
+          {"metric", s.metric}};
 }
 
 MetricsLog::MetricsLog(const std::string& path, Observer& next) : m_path(path), m_out(path, std::ios::app), m_next(next) {
@@ -118,6 +120,8 @@ RunSummary readSummary(const std::string& path) {
     f.sizeMb = number(*it, at, "size_mb", false);
     f.latencyMs = number(*it, at, "latency_ms", false);
     f.latencyBatchMs = std::max(0.0, number(*it, at, "latency_b32_ms", true));
+    // Runs from before task.metric: their metric was accuracy.
+    f.score = it->contains("score") ? number(*it, at, "score", true) : f.accuracy;
     return f;
   };
   if (!j.is_object()) throw Error(ErrorKind::Format, path + ": must be a JSON object");
@@ -134,6 +138,7 @@ RunSummary readSummary(const std::string& path) {
   if (auto it = j.find("cancelled"); it != j.end() && it->is_boolean()) s.cancelled = it->get<bool>();
   if (auto it = j.find("name"); it != j.end() && it->is_string()) s.name = it->get<std::string>();
   if (auto it = j.find("student_kind"); it != j.end() && it->is_string()) s.studentKind = it->get<std::string>();
+  if (auto it = j.find("metric"); it != j.end() && it->is_string()) s.metric = it->get<std::string>();
   return s;
 }
 

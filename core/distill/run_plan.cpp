@@ -199,6 +199,7 @@ std::unique_ptr<RunPlan> planRun(const Experiment& e, Observer& observer, RunCon
 
   PhaseContext base;
   base.specials = plan->data.specials;
+  base.metric = e.task.metric;
   base.vocabSize = plan->data.vocabSize;
   base.device = device;
   base.observer = &observer;

@@ -47,7 +47,7 @@ struct RunState {
   /// does not make that set again, and still plans the run's steps as the run did.
   std::vector<int64_t> phaseExamples;
 
-  double bestScore = -1.0;       ///< best dev accuracy of the student so far; -1 = none
+  double bestScore = -1.0;       ///< best dev score (task.metric) of the student so far; -1 = none
   int64_t bestGlobalStep = -1;   ///< the global step it was measured at
   int64_t bestPhase = -1;        ///< the phase it was measured in
   BestWeights bestWeights = BestWeights::None;

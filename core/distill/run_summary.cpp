@@ -39,12 +39,17 @@ int64_t medianLength(const data::EncodedDataset& d) {
 }
 
 RunSummary summarizeModels(StudentModel& teacher, StudentModel& student, const data::EncodedDataset& train,
-                           const data::EncodedDataset* dev, const torch::Device& device) {
+                           const data::EncodedDataset* dev, const torch::Device& device,
+                           const std::string& metric) {
   RunSummary summary;
+  summary.metric = metric;
   summary.typicalLength = medianLength(train);
   if (dev && !dev->examples.empty()) {
-    summary.teacher.accuracy = evaluateModel(teacher, *dev, device).accuracy;
-    summary.student.accuracy = evaluateModel(student, *dev, device).accuracy;
+    const auto t = evaluateModel(teacher, *dev, device), s = evaluateModel(student, *dev, device);
+    summary.teacher.accuracy = t.accuracy;
+    summary.student.accuracy = s.accuracy;
+    summary.teacher.score = eval::metricScore(t, metric);
+    summary.student.score = eval::metricScore(s, metric);
   }
   summary.teacher.parameters = teacher.parameterCount();
   summary.student.parameters = student.parameterCount();
@@ -52,7 +57,7 @@ RunSummary summarizeModels(StudentModel& teacher, StudentModel& student, const d
   summary.student.sizeMb = static_cast<double>(summary.student.parameters) * 4.0 / 1e6;
   summary.teacher.latencyMs = measureLatencyMs(teacher, summary.typicalLength, device);
   summary.student.latencyMs = measureLatencyMs(student, summary.typicalLength, device);
-  if (summary.teacher.accuracy > 0) summary.retention = summary.student.accuracy / summary.teacher.accuracy;
+  if (summary.teacher.score > 0) summary.retention = summary.student.score / summary.teacher.score;
   summary.teacher.latencyBatchMs = measureLatencyMs(teacher, summary.typicalLength, device, 32);
   summary.student.latencyBatchMs = measureLatencyMs(student, summary.typicalLength, device, 32);
   if (summary.student.latencyMs > 0) summary.speedup = summary.teacher.latencyMs / summary.student.latencyMs;

@@ -18,8 +18,10 @@ double measureLatencyMs(StudentModel& model, int64_t length, const torch::Device
 int64_t medianLength(const data::EncodedDataset& data);
 
 /// Measures both models and fills every figure of the summary except runDir, name,
-/// cancelled and seconds. dev may be null or empty (accuracies then stay -1 and retention 0).
+/// cancelled and seconds. dev may be null or empty (accuracies and scores then stay -1 and
+/// retention 0). metric: task.metric, whose scores give the retention.
 RunSummary summarizeModels(StudentModel& teacher, StudentModel& student, const data::EncodedDataset& train,
-                           const data::EncodedDataset* dev, const torch::Device& device);
+                           const data::EncodedDataset* dev, const torch::Device& device,
+                           const std::string& metric = "accuracy");
 
 }  // namespace retort::distill

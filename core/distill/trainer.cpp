@@ -135,7 +135,8 @@ RunSummary execute(const Experiment& e, const nlohmann::json& document, Observer
   BertStudent teacher(plan->teacher.model);
   if (plan->teacher.trained) teacher.save((fs::path(runDir) / "teacher").string(), plan->data.tokenizer.get());
 
-  RunSummary summary = summarizeModels(teacher, *plan->student, plan->data.trainEncoded, plan->data.devSet(), device);
+  RunSummary summary =
+      summarizeModels(teacher, *plan->student, plan->data.trainEncoded, plan->data.devSet(), device, e.task.metric);
   summary.runDir = runDir;
   summary.cancelled = cancelled;
   summary.name = e.name;

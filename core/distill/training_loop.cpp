@@ -32,8 +32,10 @@ void evaluatePhase(PhaseContext& c, RunState& state) {
   e.binary = scores.binary;
   e.f1 = scores.binary ? scores.f1 : -1.0;
   e.mcc = scores.binary ? scores.mcc : -1.0;
-  if (c.bestWeights && scores.accuracy > state.bestScore) {
-    state.bestScore = scores.accuracy;
+  e.metric = c.metric;
+  e.score = eval::metricScore(scores, c.metric);
+  if (c.bestWeights && e.score > state.bestScore) {
+    state.bestScore = e.score;
     state.bestGlobalStep = state.globalStep;
     state.bestPhase = c.index;
     state.bestWeights = BestWeights::Memory;

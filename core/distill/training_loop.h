@@ -67,6 +67,7 @@ struct PhaseContext : StepSpec {
   /// keep the best (teacher training).
   std::vector<torch::Tensor>* bestWeights = nullptr;
   std::string modelName = "student";          ///< for evaluation reports
+  std::string metric = "accuracy";            ///< task.metric: what "best" means
   CheckpointSink* checkpoints = nullptr;      ///< null: no checkpoints
 };
 

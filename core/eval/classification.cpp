@@ -36,4 +36,11 @@ ClassificationScores scoreClassification(const std::vector<int64_t>& predicted,
   return s;
 }
 
+double metricScore(const ClassificationScores& scores, const std::string& metric) {
+  if (metric == "accuracy") return scores.accuracy;
+  if (metric == "f1") return scores.binary ? scores.f1 : -1.0;
+  if (metric == "mcc") return scores.binary ? scores.mcc : -1.0;
+  throw Error(ErrorKind::InvalidArgument, "unknown metric \"" + metric + "\" (accuracy, f1, mcc)");
+}
+
 }  // namespace retort::eval

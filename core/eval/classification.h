@@ -2,6 +2,7 @@
 // Accuracy, F1 and Matthews correlation from predicted and gold class ids. Torch-free.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace retort::eval {
@@ -18,5 +19,9 @@ struct ClassificationScores {
 /// two vectors differ in length.
 ClassificationScores scoreClassification(const std::vector<int64_t>& predicted,
                                          const std::vector<int64_t>& gold, int64_t numClasses);
+
+/// The value of a task's headline metric: "accuracy", "f1" or "mcc" (the last two of a
+/// two-class task; otherwise -1). Throws retort::Error for another name.
+double metricScore(const ClassificationScores& scores, const std::string& metric);
 
 }  // namespace retort::eval

@@ -52,6 +52,44 @@ class TestTaskPanel : public QObject {
     QCOMPARE(text->count(), 2);  // the header's columns
   }
 
+  void headerlessFileAndMetric() {
+    // A GLUE CoLA task (no header row; its columns named in task.columns, metric MCC): the
+    // preview reads its first line as a row, and both survive the round trip through the panel.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("train.tsv"));
+    std::ofstream(path.toStdString()) << "gj04\t1\t\tOur friends won't buy this analysis.\n"
+                                         "gj04\t0\t*\tThey drank the pub.\n";
+    retort::distill::TaskSpec task;
+    task.train = path.toStdString();
+    task.columns = {"source", "label", "original_label", "sentence"};
+    task.textColumn = "sentence";
+    task.labelColumn = "label";
+    task.metric = "mcc";
+    TaskPanel panel;
+    QSignalSpy ready(&panel, &TaskPanel::previewReady);
+    panel.load(task);
+    QVERIFY(ready.wait(30000));
+    QVERIFY2(panel.problem().isEmpty(), qPrintable(panel.problem()));
+    QCOMPARE(panel.preview()->rowCount(), 2);
+    QCOMPARE(panel.firstText(), QStringLiteral("Our friends won't buy this analysis."));
+    QVERIFY2(panel.labelSummary().startsWith(QStringLiteral("2 example")), qPrintable(panel.labelSummary()));
+    auto* metric = panel.findChild<QComboBox*>(QStringLiteral("taskMetric"));
+    QCOMPARE(metric->currentData().toString(), QStringLiteral("mcc"));
+    retort::distill::TaskSpec back;
+    panel.store(back);
+    QCOMPARE(back.metric, std::string("mcc"));
+    QCOMPARE(back.columns, task.columns);
+    metric->setCurrentIndex(metric->findData(QStringLiteral("f1")));
+    panel.store(back);
+    QCOMPARE(back.metric, std::string("f1"));
+    // Another training file is read with its header row.
+    panel.setTrainFile(writeTsv(dir, QStringLiteral("other.tsv"), 3, "x"));
+    QVERIFY(ready.wait(30000));
+    panel.store(back);
+    QVERIFY(back.columns.empty());
+    QCOMPARE(panel.firstText(), QStringLiteral("x 0"));
+  }
+
   void aNewerFileWins() {
     QTemporaryDir dir;
     const QString a = writeTsv(dir, QStringLiteral("a.tsv"), 50000, "first");

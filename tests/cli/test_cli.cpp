@@ -187,7 +187,9 @@ class TestCli : public QObject {
     QVERIFY(lines.size() >= 4);
     QVERIFY(lines[0].startsWith(QStringLiteral("run ")));
     const QStringList alpha = lines[2].split(QLatin1Char(' '), Qt::SkipEmptyParts);
-    const QStringList expected = {QStringLiteral("alpha"), QStringLiteral("80.0"), QStringLiteral("78.0"),
+    // A summary from before task.metric: its metric is accuracy and its scores the accuracies.
+    const QStringList expected = {QStringLiteral("alpha"), QStringLiteral("accuracy"), QStringLiteral("0.8000"),
+                                  QStringLiteral("0.7800"), QStringLiteral("80.0"), QStringLiteral("78.0"),
                                   QString::number(100 * 0.78 / 0.8, 'f', 1), QStringLiteral("5.00M"), QStringLiteral("1.00M"),
                                   QStringLiteral("20.0"), QStringLiteral("4.0"), QStringLiteral("12.00"), QStringLiteral("3.00"),
                                   QStringLiteral("240.0"), QStringLiteral("60.0"), QStringLiteral("4.0x"), QStringLiteral("4.0x"),

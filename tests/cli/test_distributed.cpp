@@ -77,6 +77,17 @@ QMap<QString, QVector<float>> tensors(const QString& path) {
   return out;
 }
 
+/// The launcher's child with RANK=1 in its environment (0 when there is none yet).
+qint64 rankOneOf(qint64 launcher) {
+  for (const QString& pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+    const QByteArray stat = bytesOf(QStringLiteral("/proc/%1/stat").arg(pid));
+    const QList<QByteArray> f = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    if (f.size() < 2 || f[1].toLongLong() != launcher) continue;
+    if (bytesOf(QStringLiteral("/proc/%1/environ").arg(pid)).split('\0').contains("RANK=1")) return pid.toLongLong();
+  }
+  return 0;
+}
+
 QString studentFile(const QString& runDir) {
   const auto files = QDir(runDir + QStringLiteral("/student")).entryList({QStringLiteral("*.safetensors")});
   return files.isEmpty() ? QString() : runDir + QStringLiteral("/student/") + files.first();
@@ -171,13 +182,7 @@ class TestDistributed : public QObject {
     clock.start();
     while (clock.elapsed() < 120000 && stepLosses(dir).size() < 14 && p.state() == QProcess::Running) p.waitForFinished(20);
     QVERIFY2(p.state() == QProcess::Running, "the run ended before the kill");
-    qint64 rank1 = 0;
-    for (const QString& pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-      const QByteArray stat = bytesOf(QStringLiteral("/proc/%1/stat").arg(pid));
-      const QList<QByteArray> f = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-      if (f.size() < 2 || f[1].toLongLong() != p.processId()) continue;
-      if (bytesOf(QStringLiteral("/proc/%1/environ").arg(pid)).split('\0').contains("RANK=1")) rank1 = pid.toLongLong();
-    }
+    const qint64 rank1 = rankOneOf(p.processId());
     QVERIFY2(rank1 > 0, "rank 1 not found");
     QCOMPARE(::kill(static_cast<pid_t>(rank1), SIGKILL), 0);
     QVERIFY(p.waitForFinished(60000));
@@ -250,12 +255,7 @@ class TestDistributed : public QObject {
     while (clock.elapsed() < 120000 && !rank1) {
       p.waitForReadyRead(200);
       if (!QFile::exists(dir + QStringLiteral("/metrics.jsonl"))) continue;
-      for (const QString& pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-        const QByteArray stat = bytesOf(QStringLiteral("/proc/%1/stat").arg(pid));
-        const QList<QByteArray> f = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-        if (f.size() < 2 || f[1].toLongLong() != p.processId()) continue;
-        if (bytesOf(QStringLiteral("/proc/%1/environ").arg(pid)).split('\0').contains("RANK=1")) rank1 = pid.toLongLong();
-      }
+      rank1 = rankOneOf(p.processId());
     }
     QVERIFY2(rank1 > 0, "rank 1 not found");
     QTest::qWait(1500);

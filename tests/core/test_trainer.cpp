@@ -93,7 +93,7 @@ class TestTrainer : public QObject {
   void intermediateLossesPullTowardTeacher() {
     torch::manual_seed(3);
     auto teacherCk = io::loadCheckpoint(test::fixture("bert/tiny"));
-    auto train = data::readDataset({dir() + "/train.tsv", "auto", "sentence", "", "label"}, teacherCk.config.labels);
+    auto train = data::readDataset({dir() + "/train.tsv", "auto", "sentence", "", "label", {}}, teacherCk.config.labels);
     auto enc = data::encodeDataset(train, *teacherCk.tokenizer, 16);
     auto cfg = teacherCk.config;
     cfg.numHiddenLayers = 1;
@@ -196,7 +196,7 @@ class TestTrainer : public QObject {
     Recorder rec;
     distill::Trainer trainer;
     const auto s = trainer.run(e, rec, dir() + "/bilstm");
-    auto dev = data::readDataset({dir() + "/dev.tsv", "auto", "sentence", "", "label"}, {"negative", "neutral", "positive"});
+    auto dev = data::readDataset({dir() + "/dev.tsv", "auto", "sentence", "", "label", {}}, {"negative", "neutral", "positive"});
     const auto counts = dev.labelCounts();
     const double majority = double(*std::max_element(counts.begin(), counts.end())) / double(dev.examples.size());
     qInfo("BiLSTM student dev accuracy %.3f (teacher %.3f, majority class %.3f)", s.student.accuracy, s.teacher.accuracy,

@@ -162,6 +162,35 @@ class TestResultsView : public QObject {
     QVERIFY(view.cellText(0, 0).isEmpty());
   }
 
+  void taskMetricHeadsTheTable() {
+    // CoLA's MCC: the first row shows it (four decimals), the accuracy goes to the tooltips,
+    // and the retention and the first bar are the ratio of the MCCs (0.5123 / 0.6032).
+    ResultsView view;
+    RunFigures f = sampleRun();
+    f.metric = QStringLiteral("mcc");
+    f.teacherScore = 0.6032;
+    f.studentScore = 0.5123;
+    f.retention = 0;  // computed from the scores
+    view.setFigures(f);
+    QCOMPARE(view.table()->verticalHeaderItem(ResultsView::AccuracyRow)->text(), QStringLiteral("MCC"));
+    QCOMPARE(view.cellText(ResultsView::AccuracyRow, ResultsView::TeacherColumn), QStringLiteral("0.6032"));
+    QCOMPARE(view.cellText(ResultsView::AccuracyRow, ResultsView::StudentColumn), QStringLiteral("0.5123"));
+    QCOMPARE(view.cellText(ResultsView::AccuracyRow, ResultsView::RatioColumn), QStringLiteral("84.9%"));
+    QCOMPARE(view.table()->item(ResultsView::AccuracyRow, ResultsView::StudentColumn)->toolTip(),
+             QStringLiteral("Accuracy: 88.7%"));
+    QCOMPARE(view.retentionText(), QStringLiteral("Retention: 84.9% of the teacher's MCC"));
+    QVERIFY(std::abs(view.barValues()[ResultsView::AccuracyBar] - 0.5123 / 0.6032 * 100.0) < 1e-9);
+    // A teacher whose MCC is not positive gives no retention.
+    f.teacherScore = 0;
+    view.setFigures(f);
+    QCOMPARE(view.cellText(ResultsView::AccuracyRow, ResultsView::RatioColumn), QStringLiteral("–"));
+    QVERIFY(view.retentionText().startsWith(QStringLiteral("Retention: –")));
+    // Back to accuracy: the row's name and percentages return.
+    view.setFigures(sampleRun());
+    QCOMPARE(view.table()->verticalHeaderItem(ResultsView::AccuracyRow)->text(), QStringLiteral("Accuracy"));
+    QCOMPARE(view.cellText(ResultsView::AccuracyRow, ResultsView::StudentColumn), QStringLiteral("88.7%"));
+  }
+
   void runWithoutDevSet() {
     RunFigures f = sampleRun();
     f.teacherAccuracy = f.studentAccuracy = -1;

@@ -162,7 +162,7 @@ void ResultsView::retranslate() {
   m_export->setToolTip(tr("Copy the trained student (weights, configuration and tokenizer) to a folder of your choice"));
   auto ticker = qSharedPointerCast<QCPAxisTickerText>(m_plot->xAxis->ticker());
   ticker->clear();
-  ticker->addTick(AccuracyBar + 1, tr("Accuracy"));
+  ticker->addTick(AccuracyBar + 1, metricName(m_figures.metric));
   ticker->addTick(ParametersBar + 1, tr("Parameters"));
   ticker->addTick(LatencyBar + 1, tr("Latency"));
   m_plot->yAxis->setLabel(tr("% of the teacher"));
@@ -214,8 +214,22 @@ void ResultsView::fill() {
     m_table->item(row, StudentColumn)->setText(student);
     m_table->item(row, RatioColumn)->setText(formatPercent(ratio));
   };
-  set(AccuracyRow, formatPercent(f.teacherAccuracy), formatPercent(f.studentAccuracy),
-      studentOverTeacher(f.studentAccuracy, f.teacherAccuracy));
+  // The first row is the task's metric: accuracy, or F1 / MCC with the accuracy in the cells'
+  // tooltips.
+  const bool byAccuracy = f.metric == QLatin1String("accuracy");
+  m_table->verticalHeaderItem(AccuracyRow)->setText(metricName(f.metric));
+  if (byAccuracy) {
+    set(AccuracyRow, formatPercent(f.teacherAccuracy), formatPercent(f.studentAccuracy),
+        studentOverTeacher(f.studentAccuracy, f.teacherAccuracy));
+    m_table->item(AccuracyRow, TeacherColumn)->setToolTip(QString());
+    m_table->item(AccuracyRow, StudentColumn)->setToolTip(QString());
+  } else {
+    auto score = [](double x, double accuracy) { return accuracy < 0 ? notAvailableText() : QLocale().toString(x, 'f', 4); };
+    set(AccuracyRow, score(f.teacherScore, f.teacherAccuracy), score(f.studentScore, f.studentAccuracy),
+        f.retentionOrComputed());
+    m_table->item(AccuracyRow, TeacherColumn)->setToolTip(tr("Accuracy: %1").arg(formatPercent(f.teacherAccuracy)));
+    m_table->item(AccuracyRow, StudentColumn)->setToolTip(tr("Accuracy: %1").arg(formatPercent(f.studentAccuracy)));
+  }
   set(ParametersRow, countText(f.teacherParameters), countText(f.studentParameters),
       positiveRatio(static_cast<double>(f.studentParameters), static_cast<double>(f.teacherParameters)));
   m_table->item(ParametersRow, TeacherColumn)->setToolTip(locale.toString(f.teacherParameters));
@@ -227,9 +241,13 @@ void ResultsView::fill() {
       positiveRatio(f.studentLatencyBatchMs, f.teacherLatencyBatchMs));
 
   const double retention = f.retentionOrComputed();
-  m_retention->setText(retention >= 0
-                           ? tr("Retention: %1 of the teacher's accuracy").arg(formatPercent(retention))
-                           : tr("Retention: – (the run had no dev set, so no accuracy was measured)"));
+  if (retention >= 0)
+    m_retention->setText(byAccuracy ? tr("Retention: %1 of the teacher's accuracy").arg(formatPercent(retention))
+                                    : tr("Retention: %1 of the teacher's %2").arg(formatPercent(retention), metricName(f.metric)));
+  else if (f.teacherAccuracy < 0 || f.studentAccuracy < 0)
+    m_retention->setText(tr("Retention: – (the run had no dev set, so no accuracy was measured)"));
+  else
+    m_retention->setText(tr("Retention: – (the teacher's %1 is not above 0)").arg(metricName(f.metric)));
   const QString b1 = formatFactor(f.speedupOrComputed());
   const QString b32 = formatFactor(f.speedupBatchOrComputed());
   m_speedup->setText(f.typicalLength > 0
@@ -241,7 +259,14 @@ void ResultsView::fill() {
   fillChart();
 }
 
+QString ResultsView::metricName(const QString& metric) {
+  if (metric == QLatin1String("f1")) return tr("F1");
+  if (metric == QLatin1String("mcc")) return tr("MCC");
+  return tr("Accuracy");
+}
+
 void ResultsView::fillChart() {
+  qSharedPointerCast<QCPAxisTickerText>(m_plot->xAxis->ticker())->addTick(AccuracyBar + 1, metricName(m_figures.metric));
   for (QCPItemText* label : qAsConst(m_barLabels)) m_plot->removeItem(label);
   m_barLabels.clear();
   m_teacherBars->data()->clear();
@@ -250,7 +275,8 @@ void ResultsView::fillChart() {
   if (m_hasFigures) {
     const RunFigures& f = m_figures;
     const double ratios[BarCount] = {
-        studentOverTeacher(f.studentAccuracy, f.teacherAccuracy),
+        f.metric == QLatin1String("accuracy") ? studentOverTeacher(f.studentAccuracy, f.teacherAccuracy)
+                                              : f.retentionOrComputed(),
         positiveRatio(static_cast<double>(f.studentParameters), static_cast<double>(f.teacherParameters)),
         positiveRatio(f.studentLatencyMs, f.teacherLatencyMs)};
     for (int i = 0; i < BarCount; ++i) {

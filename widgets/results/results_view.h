@@ -62,6 +62,9 @@ class ResultsView : public QWidget {
  protected:
   void changeEvent(QEvent* event) override;
 
+  /// How the table names a task metric ("accuracy" -> "Accuracy", "f1" -> "F1", "mcc" -> "MCC").
+  static QString metricName(const QString& metric);
+
  private:
   void retranslate();
   void fill();

@@ -19,9 +19,12 @@ double ratio(double given, double numerator, double denominator) {
 }  // namespace
 
 double RunFigures::retentionOrComputed() const {
-  if (!(teacherAccuracy > 0) || studentAccuracy < 0) return -1.0;
+  if (teacherAccuracy < 0 || studentAccuracy < 0) return -1.0;  // no dev set
   if (retention > 0 && std::isfinite(retention)) return retention;
-  return studentAccuracy / teacherAccuracy;
+  const bool accuracy = metric == QLatin1String("accuracy");
+  const double t = accuracy ? teacherAccuracy : teacherScore, s = accuracy ? studentAccuracy : studentScore;
+  if (!(t > 0) || !std::isfinite(s)) return -1.0;
+  return s / t;
 }
 
 double RunFigures::speedupOrComputed() const { return ratio(speedup, teacherLatencyMs, studentLatencyMs); }

@@ -15,6 +15,10 @@ namespace widgets {
 struct RunFigures {
   QString name;
   double teacherAccuracy = -1, studentAccuracy = -1;
+  /// The task's headline metric (task.metric: "accuracy", "f1" or "mcc") and both models'
+  /// dev values of it (-1 without a dev set; an MCC may be 0 or negative).
+  QString metric = QStringLiteral("accuracy");
+  double teacherScore = -1, studentScore = -1;
   qint64 teacherParameters = 0, studentParameters = 0;
   double teacherSizeMb = 0, studentSizeMb = 0, teacherLatencyMs = 0, studentLatencyMs = 0,
          teacherLatencyBatchMs = 0, studentLatencyBatchMs = 0;
@@ -27,8 +31,8 @@ struct RunFigures {
   QString runDirectory;
   QDateTime finishedAt;   ///< when the run ended (for the history); invalid = unknown
 
-  /// Student accuracy / teacher accuracy: `retention` when set, else computed from the
-  /// accuracies; -1 without a dev set (or a teacher accuracy of 0).
+  /// Student score / teacher score on the task's metric: `retention` when set, else computed
+  /// from the scores; -1 without a dev set (or a teacher score that is not positive).
   double retentionOrComputed() const;
   /// Teacher latency / student latency at batch 1 (`speedup`, else computed); -1 = unknown.
   double speedupOrComputed() const;
