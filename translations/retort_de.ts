@@ -480,8 +480,8 @@
         <translation>Matthews-Korrelation (MCC)</translation>
     </message>
     <message>
-        <source>The task's headline metric: it picks the best student and gives the retention. F1 and MCC need two classes (GLUE reports MCC for CoLA, F1 for MRPC and QQP).</source>
-        <translation>Die Leitmetrik der Aufgabe: Sie wählt den besten Schüler und bestimmt die Retention. F1 und MCC brauchen zwei Klassen (GLUE nennt MCC für CoLA, F1 für MRPC und QQP).</translation>
+        <source>The task's headline metric: it picks the best student and gives the retention. F1 needs two classes (GLUE reports MCC for CoLA, F1 for MRPC and QQP).</source>
+        <translation>Die Leitmetrik der Aufgabe: Sie wählt den besten Schüler und bestimmt die Retention. F1 braucht zwei Klassen (GLUE nennt MCC für CoLA, F1 für MRPC und QQP).</translation>
     </message>
 </context>
 <context>

@@ -480,8 +480,8 @@
         <translation>马修斯相关系数（MCC）</translation>
     </message>
     <message>
-        <source>The task's headline metric: it picks the best student and gives the retention. F1 and MCC need two classes (GLUE reports MCC for CoLA, F1 for MRPC and QQP).</source>
-        <translation>任务的主要指标：用它挑选最佳学生模型并计算保留率。F1 和 MCC 需要两个类别（GLUE 对 CoLA 报告 MCC，对 MRPC 和 QQP 报告 F1）。</translation>
+        <source>The task's headline metric: it picks the best student and gives the retention. F1 needs two classes (GLUE reports MCC for CoLA, F1 for MRPC and QQP).</source>
+        <translation>任务的主要指标：用它挑选最佳学生模型并计算保留率。F1 需要两个类别（GLUE 对 CoLA 报告 MCC，对 MRPC 和 QQP 报告 F1）。</translation>
     </message>
 </context>
 <context>

@@ -87,7 +87,8 @@ class ConsoleObserver : public distill::Observer {
   void onEval(const distill::EvalMetrics& m) override {
     endBar();
     std::fprintf(stderr, "  %s %s accuracy %.4f", m.model.c_str(), m.split.c_str(), m.accuracy);
-    if (m.binary) std::fprintf(stderr, "  f1 %.4f  mcc %.4f", m.f1, m.mcc);
+    if (m.binary) std::fprintf(stderr, "  f1 %.4f", m.f1);
+    std::fprintf(stderr, "  mcc %.4f", m.mcc);
     if (m.metric != "accuracy") std::fprintf(stderr, "  (task metric %s)", m.metric.c_str());
     std::fprintf(stderr, "%s\n", m.best ? "  (best so far)" : "");
   }

@@ -140,7 +140,7 @@ void TaskPanel::retranslate() {
   m_metric->setItemText(1, tr("F1 (of class 1)"));
   m_metric->setItemText(2, tr("Matthews correlation (MCC)"));
   m_metric->setToolTip(tr("The task's headline metric: it picks the best student and gives the retention. "
-                          "F1 and MCC need two classes (GLUE reports MCC for CoLA, F1 for MRPC and QQP)."));
+                          "F1 needs two classes (GLUE reports MCC for CoLA, F1 for MRPC and QQP)."));
   m_demo->setText(tr("Use the bundled demo"));
   m_demo->setToolTip(tr("State of the Union passages labeled with their era (public domain)"));
   m_previewLabel->setText(tr("First rows of the training data:"));

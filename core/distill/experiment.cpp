@@ -67,8 +67,8 @@ void readTask(const Failer& f, const json* v, TaskSpec& t) {
     named(t.labelColumn, "label_column");
   }
   o.choice("metric", t.metric, {"accuracy", "f1", "mcc"});
-  if (t.metric != "accuracy" && t.labels.size() > 2)
-    o.fail("metric", inQuotes(t.metric) + " needs two classes; task.labels names " + std::to_string(t.labels.size()));
+  if (t.metric == "f1" && t.labels.size() > 2)
+    o.fail("metric", "\"f1\" (of class 1) needs two classes; task.labels names " + std::to_string(t.labels.size()));
 }
 
 void readTokenizer(const Failer& f, const json* v, TokenizerSpec& t) {

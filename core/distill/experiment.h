@@ -62,7 +62,8 @@ struct TaskSpec {
   /// the first line is the header.
   std::vector<std::string> columns;
   /// The task's headline metric: picks the best checkpoint, gives the retention and heads
-  /// the summary. accuracy | f1 (of class 1) | mcc (Matthews); f1 and mcc need two classes.
+  /// the summary. accuracy | f1 (of class 1; two classes) | mcc (Matthews; with more than two
+  /// classes Gorodkin's R_K, as scikit-learn computes it).
   std::string metric = "accuracy";
 };
 

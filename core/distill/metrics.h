@@ -34,7 +34,7 @@ struct EvalMetrics {
   int64_t examples = 0;
   double accuracy = 0.0;
   double f1 = -1.0;           ///< -1 when not two classes
-  double mcc = -1.0;          ///< Matthews correlation; -1 marker only when not two classes (check classes)
+  double mcc = -1.0;          ///< Matthews correlation (multi-class R_K with more than two classes)
   bool binary = false;
   bool best = false;          ///< the best student so far (its checkpoint is kept)
   std::string metric = "accuracy";  ///< the task's headline metric (task.metric)

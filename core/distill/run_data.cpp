@@ -118,10 +118,10 @@ void readRunData(RunData& d, const Experiment& e, io::LoadedCheckpoint* teacher,
     if (a == b && d.train.labels != teacher->config.labels)
       d.train = data::readDataset(datasetSpec(e.task, e.task.train), teacher->config.labels);
   }
-  if (e.task.metric != "accuracy" && d.train.labels.size() != 2) {
+  if (e.task.metric == "f1" && d.train.labels.size() != 2) {
     std::string names;
     for (const auto& l : d.train.labels) names += (names.empty() ? "" : ", ") + l;
-    throw Error(ErrorKind::InvalidArgument, "task.metric \"" + e.task.metric + "\" needs two classes, but " +
+    throw Error(ErrorKind::InvalidArgument, "task.metric \"f1\" (of class 1) needs two classes, but " +
                                                 e.task.train + " has " + std::to_string(d.train.labels.size()) +
                                                 " (" + names + ")");
   }

@@ -24,10 +24,8 @@ nlohmann::json toJson(const EvalMetrics& m) {
   nlohmann::json j = {{"type", "eval"},   {"stage", m.stage},       {"model", m.model},
                       {"split", m.split}, {"global_step", m.globalStep}, {"examples", m.examples},
                       {"accuracy", m.accuracy}, {"best", m.best}, {"metric", m.metric}, {"score", m.score}};
-  if (m.binary) {
-    j["f1"] = m.f1;
-    j["mcc"] = m.mcc;
-  }
+  j["mcc"] = m.mcc;
+  if (m.binary) j["f1"] = m.f1;
   return j;
 }
 

@@ -31,7 +31,7 @@ void evaluatePhase(PhaseContext& c, RunState& state) {
   e.accuracy = scores.accuracy;
   e.binary = scores.binary;
   e.f1 = scores.binary ? scores.f1 : -1.0;
-  e.mcc = scores.binary ? scores.mcc : -1.0;
+  e.mcc = scores.mcc;
   e.metric = c.metric;
   e.score = eval::metricScore(scores, c.metric);
   if (c.bestWeights && e.score > state.bestScore) {

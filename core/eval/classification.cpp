@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "core/eval/task_metrics.h"
 #include "core/util/error.h"
 
 namespace retort::eval {
@@ -32,6 +33,8 @@ ClassificationScores scoreClassification(const std::vector<int64_t>& predicted,
     s.f1 = tp == 0 ? 0.0 : 2 * tp / (2 * tp + fp + fn);
     const double denom = std::sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn));
     s.mcc = denom == 0 ? 0.0 : (tp * tn - fp * fn) / denom;
+  } else if (numClasses > 2) {
+    s.mcc = matthews(predicted, gold, numClasses);  // Gorodkin's R_K
   }
   return s;
 }
@@ -39,7 +42,7 @@ ClassificationScores scoreClassification(const std::vector<int64_t>& predicted,
 double metricScore(const ClassificationScores& scores, const std::string& metric) {
   if (metric == "accuracy") return scores.accuracy;
   if (metric == "f1") return scores.binary ? scores.f1 : -1.0;
-  if (metric == "mcc") return scores.binary ? scores.mcc : -1.0;
+  if (metric == "mcc") return scores.mcc;
   throw Error(ErrorKind::InvalidArgument, "unknown metric \"" + metric + "\" (accuracy, f1, mcc)");
 }
 

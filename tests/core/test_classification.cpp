@@ -32,6 +32,16 @@ class TestClassification : public QObject {
     const auto three = scoreClassification({0, 1, 2, 2}, {0, 1, 1, 2}, 3);
     QVERIFY(!three.binary);
     QCOMPARE(three.accuracy, 0.75);
+    // Multi-class MCC (Gorodkin's R_K) by hand: gold 0,0,1,1,2,2, predicted 0,1,1,1,2,0. Correct
+    // c = 4 of s = 6; true counts t = (2,2,2), predicted counts p = (2,3,1):
+    // (c·s − Σ p·t) / sqrt((s² − Σ p²)(s² − Σ t²)) = (24 − 12) / sqrt(22 · 24).
+    const auto rk = scoreClassification({0, 1, 1, 1, 2, 0}, {0, 0, 1, 1, 2, 2}, 3);
+    QVERIFY2(std::abs(rk.mcc - 12.0 / std::sqrt(22.0 * 24.0)) < 1e-12, qPrintable(QString::number(rk.mcc, 'g', 17)));
+    QCOMPARE(retort::eval::metricScore(rk, "mcc"), rk.mcc);
+    QCOMPARE(retort::eval::metricScore(rk, "f1"), -1.0);  // F1 of class 1 is a two-class figure
+    QCOMPARE(retort::eval::metricScore(rk, "accuracy"), rk.accuracy);
+    QVERIFY(retort::test::thrownMessage([&] { retort::eval::metricScore(rk, "auc"); })
+                .contains(QStringLiteral("unknown metric \"auc\" (accuracy, f1, mcc)")));
     QVERIFY(retort::test::thrownMessage([] { scoreClassification({0}, {0, 1}, 2); })
                 .contains(QStringLiteral("1 predictions for 2 gold labels")));
   }

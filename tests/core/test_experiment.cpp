@@ -388,6 +388,14 @@ class TestExperiment : public QObject {
         "exp.json: observer.checkpoint_minutes: must be >= 0, found -1");
     row("max length", R"({"format": 1, "task": {"train": "t", "max_length": 2}})",
         "exp.json: task.max_length: must be >= 3 (room for [CLS] and [SEP]), found 2");
+    row("metric unknown", R"({"format": 1, "task": {"train": "t", "metric": "auc"}})",
+        "exp.json: task.metric: must be one of accuracy, f1, mcc; found \"auc\"");
+    row("f1 of three classes", R"({"format": 1, "task": {"train": "t", "labels": ["a", "b", "c"], "metric": "f1"}})",
+        "exp.json: task.metric: \"f1\" (of class 1) needs two classes; task.labels names 3");
+    row("columns duplicate", R"({"format": 1, "task": {"train": "t", "columns": ["label", "sentence", "label"]}})",
+        "exp.json: task.columns[2]: duplicate column \"label\"");
+    row("columns without the text", R"({"format": 1, "task": {"train": "t", "columns": ["a", "label"]}})",
+        "exp.json: task.text_column: \"sentence\" is not one of task.columns");
     row("negative weight", R"({"format": 1, )" + t + R"(, "stages": [{"losses": {"soft_targets": 1, "hard_labels": -0.5}}]})",
         "exp.json: stages[0].losses.hard_labels: must be >= 0, found -0.5");
     row("negative pair weight", R"({"format": 1, )" + t + R"(, "mapping": {"kind": "explicit", "pairs": [{"student": 1, "teacher": 2, "weight": -1}]}})",
