@@ -343,7 +343,7 @@ Experiment Experiment::fromJson(const json& document, const std::string& source,
   if (version != 1) f.fail("", "format " + std::to_string(version) + " is not supported (this Retort reads format 1)");
 
   Obj o(f, &document, "", {"format", "name", "seed", "threads", "task", "tokenizer", "teacher", "student",
-                           "mapping", "stages", "observer", "output"});
+                           "mapping", "stages", "observer", "output", "teacher_cache", "teacher_cache_limit_gb"});
   Experiment e;
   e.format = 1;
   e.baseDir = absoluteDir(baseDir);
@@ -355,6 +355,8 @@ Experiment Experiment::fromJson(const json& document, const std::string& source,
   int64_t threads = e.threads;
   o.integer("threads", threads, 0, INT_MAX);
   e.threads = int(threads);
+  o.choice("teacher_cache", e.teacherCache, {"auto", "memory", "off"});
+  o.real("teacher_cache_limit_gb", e.teacherCacheLimitGb, Range::Positive);
 
   readTask(f, o.find("task"), e.task);
   readTokenizer(f, o.find("tokenizer"), e.tokenizer);

@@ -209,6 +209,11 @@ struct Experiment {
   std::string name = "experiment";
   uint64_t seed = 42;
   int threads = 0;                  ///< 0 = every core
+  /// The frozen teacher's outputs kept between epochs (distill/teacher_cache.h): "auto" (the
+  /// logits, in memory, when they fit teacherCacheLimitGb), "memory" (the same; a run whose
+  /// logits do not fit stops with the figures) or "off".
+  std::string teacherCache = "auto";
+  double teacherCacheLimitGb = 2.0;
   std::string baseDir;              ///< directory of the experiment file (relative paths resolve here)
   TaskSpec task;
   TokenizerSpec tokenizer;

@@ -124,6 +124,8 @@ json Experiment::toJson() const {
           {"name", name},
           {"seed", seed},
           {"threads", threads},
+          {"teacher_cache", teacherCache},
+          {"teacher_cache_limit_gb", teacherCacheLimitGb},
           {"task",
            {{"train", task.train},
             {"dev", task.dev},
@@ -322,9 +324,9 @@ bool operator==(const ObserverSpec& a, const ObserverSpec& b) {
 }
 
 bool operator==(const Experiment& a, const Experiment& b) {
-  return std::tie(a.format, a.name, a.seed, a.threads, a.baseDir, a.task, a.tokenizer, a.teacher, a.student,
+  return std::tie(a.format, a.name, a.seed, a.threads, a.teacherCache, a.teacherCacheLimitGb, a.baseDir, a.task, a.tokenizer, a.teacher, a.student,
                   a.mapping, a.stages, a.observer, a.outputDir) ==
-         std::tie(b.format, b.name, b.seed, b.threads, b.baseDir, b.task, b.tokenizer, b.teacher, b.student,
+         std::tie(b.format, b.name, b.seed, b.threads, b.teacherCache, b.teacherCacheLimitGb, b.baseDir, b.task, b.tokenizer, b.teacher, b.student,
                   b.mapping, b.stages, b.observer, b.outputDir);
 }
 

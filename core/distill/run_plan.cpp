@@ -200,6 +200,8 @@ std::unique_ptr<RunPlan> planRun(const Experiment& e, Observer& observer, RunCon
   PhaseContext base;
   base.specials = plan->data.specials;
   base.metric = e.task.metric;
+  base.teacherCache = e.teacherCache;
+  base.teacherCacheLimitGb = e.teacherCacheLimitGb;
   base.vocabSize = plan->data.vocabSize;
   base.device = device;
   base.observer = &observer;

@@ -1,4 +1,5 @@
 #include "core/distill/train_step.h"
+#include "core/distill/teacher_cache.h"
 
 #include <torch/torch.h>
 
@@ -120,7 +121,13 @@ std::map<std::string, torch::Tensor> computeLosses(const StepSpec& c, const data
 
   model::BertOutputs t;
   const bool teacherNeeded = needsTeacherLogits(l) || needsHidden(l) || l.attention > 0;
-  if (teacherNeeded) {
+  // The cache serves a batch whose rows all have their logits from an earlier epoch.
+  TeacherLogitCache* cache = c.teacherCache && needsOnlyTeacherLogits(l) && !batch.mlmLabels.defined() &&
+                                     batch.indices.size() == static_cast<size_t>(batch.size())
+                                 ? c.teacherCache
+                                 : nullptr;
+  if (cache) t.logits = cache->lookup(batch.indices, inputs.inputIds.device());
+  if (teacherNeeded && !t.logits.defined()) {
     if (!c.teacher) throw Error(ErrorKind::InvalidArgument, c.name + ": a distillation loss needs a teacher");
     model::ForwardOptions to;
     to.logits = needsTeacherLogits(l);
@@ -130,6 +137,7 @@ std::map<std::string, torch::Tensor> computeLosses(const StepSpec& c, const data
     torch::NoGradGuard noGrad;
     model::BertModel teacher = c.teacher;  // a handle: forward() is not const
     t = teacher->forward(inputs, to);
+    if (cache) cache->store(batch.indices, t.logits);
   }
 
   if (l.softTargets > 0)
@@ -145,6 +153,17 @@ std::map<std::string, torch::Tensor> computeLosses(const StepSpec& c, const data
     terms["cosine"] = l.cosine * cosineHidden(s.hiddenStates.back(), t.hiddenStates.back(), batch.attentionMask);
   addLayerTerms(c, s, t, batch, terms);
   return terms;
+}
+
+bool needsOnlyTeacherLogits(const LossSpec& l) { return needsTeacherLogits(l) && !needsHidden(l) && !(l.attention > 0); }
+
+torch::Tensor teacherLogits(const StepSpec& c, const data::Batch& batch) {
+  if (!c.teacher) throw Error(ErrorKind::InvalidArgument, c.name + ": a distillation loss needs a teacher");
+  model::ForwardOptions to;
+  to.logits = to.pooled = true;
+  torch::NoGradGuard noGrad;
+  model::BertModel teacher = c.teacher;
+  return teacher->forward(batch.inputs(), to).logits;
 }
 
 TermCounts termCounts(const data::Batch& batch) {

@@ -28,6 +28,8 @@ class GradientReducer;
 
 namespace retort::distill {
 
+class TeacherLogitCache;
+
 /// What a step trains and from what: the models, the mapped layers, the loss weights and the
 /// optimisation settings. Handles and pointers only; the caller owns the models.
 struct StepSpec {
@@ -41,7 +43,16 @@ struct StepSpec {
   HeadMismatch headMismatch = HeadMismatch::Average;
   /// The process group of a data-parallel run; null (or one rank) for a single process.
   distributed::World* world = nullptr;
+  /// The teacher's logits of the phase's rows, kept between epochs (teacher_cache.h); null:
+  /// the teacher computes them every step. Used only when the losses need no more of the
+  /// teacher than its logits and the batch is not masked.
+  TeacherLogitCache* teacherCache = nullptr;
 };
+
+/// Whether a phase with these losses needs the teacher's logits and nothing else of it.
+bool needsOnlyTeacherLogits(const LossSpec& losses);
+/// The teacher's logits of a batch, without gradients (for filling the cache).
+torch::Tensor teacherLogits(const StepSpec& spec, const data::Batch& batch);
 
 /// A phase's optimisation machinery, built once by makeStepContext.
 struct StepContext {

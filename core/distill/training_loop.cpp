@@ -1,4 +1,5 @@
 #include "core/distill/training_loop.h"
+#include "core/distill/teacher_cache.h"
 #include "core/model/shared_random.h"
 
 #include <torch/torch.h>
@@ -91,6 +92,35 @@ int64_t streamBatches(size_t examples, int64_t batchSize) {
 }
 
 namespace {
+
+/// The phase's teacher-logit cache (null when it would not serve a batch or is off), filled
+/// on a resume with what the run before it had computed: the first epoch's batches up to
+/// where the run stands, the same batches (and so the same padding and the same logits to
+/// the last bit) as the uninterrupted run's.
+std::unique_ptr<TeacherLogitCache> makeTeacherCache(const PhaseContext& c, const RunState& state, int64_t steps) {
+  if (c.teacherCache == "off" || !c.train || !c.teacher || c.losses.mlm > 0 || !needsOnlyTeacherLogits(c.losses))
+    return nullptr;
+  const size_t examples = c.train->examples.size();
+  const auto first = epochOrder(examples, c.optim.batchSize, state.seed, c.index, 0);
+  if (steps <= static_cast<int64_t>(first.size())) return nullptr;  // one epoch: nothing to reuse
+  const int64_t classes = c.train->numLabels;
+  const double bytes = TeacherLogitCache::bytesFor(static_cast<int64_t>(examples), classes);
+  if (bytes > c.teacherCacheLimitGb * 1e9) {
+    if (c.teacherCache == "memory")
+      throw Error(ErrorKind::InvalidArgument,
+                  c.name + ": the teacher's logits take " + std::to_string(bytes / 1e9) +
+                      " GB, over teacher_cache_limit_gb " + std::to_string(c.teacherCacheLimitGb) +
+                      " (raise it, or set teacher_cache to auto or off)");
+    return nullptr;
+  }
+  auto cache = std::make_unique<TeacherLogitCache>(static_cast<int64_t>(examples), classes);
+  const int64_t filled = state.epoch > 0 ? static_cast<int64_t>(first.size()) : state.batchesDone;
+  for (int64_t b = 0; b < filled; ++b) {
+    const auto pb = phaseBatch(c, first[static_cast<size_t>(b)], state);
+    cache->store(pb.batch.indices, teacherLogits(c, pb.batch));
+  }
+  return cache;
+}
 
 /// Rows [begin, end) of a batch (padding kept).
 data::Batch rowsOf(const data::Batch& b, int64_t begin, int64_t end) {
@@ -233,6 +263,8 @@ bool runPhase(PhaseContext& c, RunState& state) {
                        c.name, {"global step", "epoch", "batch", "training examples", "steps"});
   StepContext step = makeStepContext(c, steps);
   if (c.checkpoints) c.checkpoints->restoreOptimizer(step, state);
+  const auto cache = makeTeacherCache(c, state, steps);
+  step.spec.teacherCache = cache.get();
   const int64_t evalEvery = c.optim.evalEvery;
   const int64_t logEvery = std::max<int64_t>(1, c.optim.logEvery);
   StepClock clock;
@@ -279,6 +311,10 @@ bool runPhase(PhaseContext& c, RunState& state) {
     if (evalEvery == 0) evaluatePhase(c, state);
   }
   evaluatePhase(c, state);
+  if (cache && cache->hits() > 0)
+    c.observer->onMessage(c.name + ": " + std::to_string(cache->hits()) + " of " +
+                          std::to_string(cache->hits() + cache->misses()) +
+                          " batches took the teacher's logits from the cache");
   finishPhase(state, c.index);
   return true;
 }

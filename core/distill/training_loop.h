@@ -68,6 +68,8 @@ struct PhaseContext : StepSpec {
   std::vector<torch::Tensor>* bestWeights = nullptr;
   std::string modelName = "student";          ///< for evaluation reports
   std::string metric = "accuracy";            ///< task.metric: what "best" means
+  std::string teacherCache = "off";           ///< experiment teacher_cache: auto | memory | off
+  double teacherCacheLimitGb = 2.0;
   CheckpointSink* checkpoints = nullptr;      ///< null: no checkpoints
 };
 

@@ -298,7 +298,9 @@ class TestExperiment : public QObject {
     QCOMPARE(j.at("stages").at(0).at("losses").size(), size_t(11));
     QCOMPARE(j.at("teacher").at("architecture").size(), size_t(8));
     QCOMPARE(j.at("observer").size(), size_t(5));
-    QCOMPARE(j.size(), size_t(12));
+    QCOMPARE(j.at("task").size(), size_t(11));
+    QCOMPARE(j.size(), size_t(14));
+    QCOMPARE(j.at("teacher_cache").get<std::string>(), x.teacherCache);
   }
 
   void checkpointPolicy() {
