@@ -1,6 +1,7 @@
 // retort-cli bench forward
 
 #include <torch/torch.h>
+#include <ATen/core/dispatch/Dispatcher.h>
 
 #include <algorithm>
 #include <chrono>
@@ -264,6 +265,108 @@ int benchAllReduce(const ArgList& argList) {
   return 0;
 }
 
+/// Dynamic int8 Linear through LibTorch's quantized operators (quantized::linear_prepack and
+/// quantized::linear_dynamic via the dispatcher) against float32, on every Linear shape of a
+/// model, per quantized engine this LibTorch has: the time of all of one forward pass's
+/// products and their largest error relative to the float output's scale.
+int benchQuantize(const ArgList& argList) {
+  Args args(argList, {"config", "model", "batch", "seq", "runs", "threads"}, {});
+  util::setThreads(static_cast<int>(args.getInt("threads", 0, 0)));
+  const int64_t batch = args.getInt("batch", 1), seq = args.getInt("seq", 64);
+  const int runs = static_cast<int>(args.getInt("runs", 30, 1));
+  model::BertConfig config;
+  std::string source;
+  torch::manual_seed(0);
+  model::BertModel m{nullptr};
+  if (auto d = args.get("model")) {
+    auto ck = io::loadCheckpoint(*d);
+    m = ck.model;
+    config = ck.config;
+    source = *d;
+  } else {
+    config = model::BertConfig::load(args.require("config"));
+    m = model::BertModel(config, model::BertHeads{true, false, false});
+    source = *args.get("config");
+  }
+  std::vector<torch::Tensor> weights, biases;
+  for (const auto& item : m->named_modules()) {
+    if (auto* lin = item.value()->as<torch::nn::Linear>()) {
+      weights.push_back(lin->weight.detach());
+      biases.push_back(lin->bias.defined() ? lin->bias.detach() : torch::Tensor());
+    }
+  }
+  if (weights.empty()) throw Error(ErrorKind::InvalidArgument, source + ": the model has no Linear layers");
+  const int64_t rows = batch * seq;
+  std::vector<torch::Tensor> inputs;
+  double macs = 0;
+  for (const auto& w : weights) {
+    inputs.push_back(torch::randn({rows, w.size(1)}));
+    macs += static_cast<double>(rows) * static_cast<double>(w.size(0)) * static_cast<double>(w.size(1));
+  }
+  torch::NoGradGuard noGrad;
+  auto timeIt = [&](const std::function<void()>& fn) {
+    std::vector<double> ms;
+    for (int i = 0; i < runs + 3; ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      fn();
+      if (i >= 3) ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    return median(ms);
+  };
+  std::vector<torch::Tensor> reference(weights.size());
+  const double floatMs = timeIt([&] {
+    for (size_t i = 0; i < weights.size(); ++i) reference[i] = torch::linear(inputs[i], weights[i], biases[i]);
+  });
+  std::printf("bench quantize: %s  %zu Linear layers  %lld rows (batch %lld x seq %lld)  threads %d\n", source.c_str(),
+              weights.size(), static_cast<long long>(rows), static_cast<long long>(batch), static_cast<long long>(seq),
+              util::runtimeInfo().torchThreads);
+  std::printf("float32      median %8.3f ms  %6.1f GMAC/s\n", floatMs, macs / (floatMs * 1e6));
+  // Boxed calls: the packed weights are a TorchScript custom class (LinearPackedParamsBase).
+  const auto prepackOp = c10::Dispatcher::singleton().findSchemaOrThrow("quantized::linear_prepack", "");
+  const auto dynamicOp = c10::Dispatcher::singleton().findSchemaOrThrow("quantized::linear_dynamic", "");
+  auto prepack = [&](const torch::Tensor& q, const torch::Tensor& bias) {
+    torch::jit::Stack stack{q, bias.defined() ? c10::IValue(bias) : c10::IValue()};
+    prepackOp.callBoxed(&stack);
+    return stack.at(0);
+  };
+  auto dynamic = [&](const torch::Tensor& x, const c10::IValue& packed) {
+    torch::jit::Stack stack{x, packed, false};
+    dynamicOp.callBoxed(&stack);
+    return stack.at(0).toTensor();
+  };
+  for (const auto engine : at::globalContext().supportedQEngines()) {
+    if (engine == at::QEngine::NoQEngine) continue;
+    at::globalContext().setQEngine(engine);
+    const std::string name = c10::toString(engine);
+    std::vector<c10::IValue> packed;
+    try {
+      for (size_t i = 0; i < weights.size(); ++i) {
+        // Per-tensor symmetric int8 weights, as torch.ao.quantization.quantize_dynamic makes them.
+        const double scale = std::max(1e-8, weights[i].abs().max().item<double>() / 127.0);
+        auto q = torch::quantize_per_tensor(weights[i], scale, 0, torch::kQInt8);
+        packed.push_back(prepack(q, biases[i]));
+      }
+    } catch (const c10::Error& e) {
+      std::string what = e.what_without_backtrace();
+      what = what.substr(0, what.find('\n'));
+      std::printf("%-12s cannot prepack: %s\n", name.c_str(), what.c_str());
+      continue;
+    }
+    std::vector<torch::Tensor> out(weights.size());
+    const double ms = timeIt([&] {
+      for (size_t i = 0; i < weights.size(); ++i) out[i] = dynamic(inputs[i], packed[i]);
+    });
+    double worst = 0;
+    for (size_t i = 0; i < weights.size(); ++i) {
+      const double scale = std::max(1e-12, reference[i].abs().max().item<double>());
+      worst = std::max(worst, (out[i] - reference[i]).abs().max().item<double>() / scale);
+    }
+    std::printf("int8 %-7s median %8.3f ms  %6.1f GMAC/s  %.2fx float32  largest error %.4f of the output's range\n",
+                name.c_str(), ms, macs / (ms * 1e6), floatMs / ms, worst);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int runBench(const ArgList& argList) {
@@ -273,7 +376,8 @@ int runBench(const ArgList& argList) {
   if (kind == "forward") return benchForward(rest);
   if (kind == "train") return benchTrain(rest);
   if (kind == "allreduce") return benchAllReduce(rest);
-  throw Error(ErrorKind::InvalidArgument, "unknown bench \"" + kind + "\" (forward, train, allreduce)");
+  if (kind == "quantize") return benchQuantize(rest);
+  throw Error(ErrorKind::InvalidArgument, "unknown bench \"" + kind + "\" (forward, train, allreduce, quantize)");
 }
 
 }  // namespace retort::cli

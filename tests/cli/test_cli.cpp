@@ -124,6 +124,25 @@ class TestCli : public QObject {
     QVERIFY(r.out.contains(QRegularExpression(QStringLiteral("median \\d+\\.\\d+ ms .*\\(5 runs after 3 warm-up\\)"))));
   }
 
+  void benchQuantize() {
+    // Dynamic int8 Linear products of the fixture model on each quantized engine this LibTorch
+    // has (Debian's: onednn and qnnpack), against float32; per-tensor int8 weights keep the
+    // outputs within a few percent of their range.
+    auto r = cli({QStringLiteral("bench"), QStringLiteral("quantize"), QStringLiteral("--model"), fixtureDir("bert/tiny"),
+                  QStringLiteral("--batch"), QStringLiteral("2"), QStringLiteral("--seq"), QStringLiteral("8"),
+                  QStringLiteral("--runs"), QStringLiteral("3"), QStringLiteral("--threads"), QStringLiteral("1")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains(QStringLiteral("16 rows (batch 2 x seq 8)")), qPrintable(r.out));
+    QVERIFY(r.out.contains(QRegularExpression(QStringLiteral("float32 +median +\\d+\\.\\d+ ms"))));
+    const QRegularExpression engine(QStringLiteral("int8 (\\w+) +median +\\d+\\.\\d+ ms .* largest error (\\d\\.\\d+) of"));
+    int engines = 0;
+    for (auto it = engine.globalMatch(r.out); it.hasNext(); ++engines) {
+      const auto m = it.next();
+      QVERIFY2(m.captured(2).toDouble() < 0.05, qPrintable(m.captured(0)));
+    }
+    QVERIFY2(engines >= 1, qPrintable(r.out));
+  }
+
   void runExperiment() {
     QTemporaryDir tmp;
     const QString dir = tmp.path();
