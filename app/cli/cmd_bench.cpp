@@ -87,32 +87,13 @@ int benchForward(const ArgList& argList) {
 
 /// One TinyBERT-style intermediate-layer distillation step through distill::trainStep, timed:
 /// teacher forward (no grad) + student forward + attention, hidden and embedding losses +
-/// backward + gradient clipping + AdamW (parameter groups).
-/// `bench KIND args` on N local ranks of this program (--nproc dropped).
-std::vector<std::string> rankArguments(const std::string& kind, const ArgList& argList) {
-  std::vector<std::string> rest{"bench", kind};
-  for (size_t i = 0; i < argList.size(); ++i) {
-    if (argList[i] == "--nproc") {
-      ++i;
-      continue;
-    }
-    if (argList[i].rfind("--nproc=", 0) == 0) continue;
-    rest.push_back(argList[i]);
-  }
-  return rest;
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
-
+/// backward + gradient clipping + AdamW (parameter groups). With --nproc, each rank trains its
+/// share of the global batch.
 int benchTrain(const ArgList& argList) {
   Args args(argList, {"teacher-config", "student-config", "batch", "seq", "steps", "threads", "nproc", "dist-timeout"}, {});
   const int64_t nproc = args.getInt("nproc", 1, 1);
   if (nproc > 1 && !distributed::launchFromEnvironment().distributed())
-    return launchLocal(rankArguments("train", argList), nproc, distTimeout(args));
+    return launchLocal(rankArguments({"bench", "train"}, argList), nproc, distTimeout(args));
   auto world = joinWorld(args);
   const bool lead = !world || world->rank() == 0;
   util::setThreads(static_cast<int>(args.getInt("threads", 0, 0)));
@@ -185,7 +166,7 @@ int benchTrain(const ArgList& argList) {
       [&] {
         lastLoss = distill::trainStep(context, local, state, world ? &share : nullptr).total;
         if (device.is_cuda()) torch::cuda::synchronize();
-        if (context.reducer) waits.push_back(context.reducer->lastWaitSeconds());
+        if (context.reducer) waits.push_back(1e3 * context.reducer->lastWaitSeconds());
       },
       lo);
   if (!lead) return 0;
@@ -208,7 +189,7 @@ int benchTrain(const ArgList& argList) {
     if (waits.size() > 2) waits.erase(waits.begin(), waits.begin() + 2);  // the warm-up steps
     std::printf("gradient all-reduce: %.1f MB in %zu buckets, median %.2f ms a step waited after backward\n",
                 static_cast<double>(context.reducer->lastBytes()) / 1e6, context.reducer->buckets(),
-                1e3 * median(waits));
+                eval::summarize(waits).medianMs);
   }
   std::printf("median %.2f ms/step  min %.2f ms  (%d steps after 2 warm-up; last loss %.4f)\n", st.medianMs, st.minMs,
               st.runs, lastLoss);
@@ -222,7 +203,7 @@ int benchAllReduce(const ArgList& argList) {
   Args args(argList, {"student-config", "params", "iterations", "bucket-mb", "nproc", "dist-timeout", "threads"}, {});
   const int64_t nproc = args.getInt("nproc", 1, 1);
   if (nproc > 1 && !distributed::launchFromEnvironment().distributed())
-    return launchLocal(rankArguments("allreduce", argList), nproc, distTimeout(args));
+    return launchLocal(rankArguments({"bench", "allreduce"}, argList), nproc, distTimeout(args));
   auto world = joinWorld(args);
   if (!world)
     throw Error(ErrorKind::InvalidArgument,
@@ -254,13 +235,14 @@ int benchAllReduce(const ArgList& argList) {
     throw Error(ErrorKind::Runtime, "bench allreduce: the sums are wrong");
   if (world->rank() != 0) return 0;
   const double bytes = 4.0 * static_cast<double>(params);
-  const double m = median(ms);
+  const auto st = eval::summarize(ms);
+  const double m = st.medianMs;
   const double n = static_cast<double>(world->size());
   std::printf("bench allreduce: %s  %lld parameters (%.1f MB float32) in %zu buckets  ranks %lld  (%s)\n",
               source.c_str(), static_cast<long long>(params), bytes / 1e6, buckets.size(),
               static_cast<long long>(world->size()), distributed::describe(world->spec()).c_str());
   std::printf("median %.2f ms  min %.2f ms  (%d all-reduces after 3 warm-up)  algorithm bandwidth %.2f GB/s  bus bandwidth %.2f GB/s\n",
-              m, *std::min_element(ms.begin(), ms.end()), iterations, bytes / (m * 1e6),
+              m, st.minMs, iterations, bytes / (m * 1e6),
               bytes / (m * 1e6) * 2.0 * (n - 1) / n);
   return 0;
 }
@@ -304,15 +286,10 @@ int benchQuantize(const ArgList& argList) {
     macs += static_cast<double>(rows) * static_cast<double>(w.size(0)) * static_cast<double>(w.size(1));
   }
   torch::NoGradGuard noGrad;
-  auto timeIt = [&](const std::function<void()>& fn) {
-    std::vector<double> ms;
-    for (int i = 0; i < runs + 3; ++i) {
-      const auto t0 = std::chrono::steady_clock::now();
-      fn();
-      if (i >= 3) ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-    }
-    return median(ms);
-  };
+  eval::LatencyOptions lo;
+  lo.minRuns = lo.maxRuns = runs;
+  lo.maxSeconds = 600;
+  auto timeIt = [&](const std::function<void()>& fn) { return eval::measureLatency(fn, lo).medianMs; };
   std::vector<torch::Tensor> reference(weights.size());
   const double floatMs = timeIt([&] {
     for (size_t i = 0; i < weights.size(); ++i) reference[i] = torch::linear(inputs[i], weights[i], biases[i]);

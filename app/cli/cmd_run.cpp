@@ -8,14 +8,13 @@
 #include <ctime>
 #include <filesystem>
 #include <functional>
-#include <set>
 #include <unistd.h>
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
 #include "app/cli/ranks.h"
 #include "core/data/glue.h"
-#include "core/distributed/local_launch.h"
+#include "core/distributed/launch.h"
 #include "core/distributed/world.h"
 #include "core/distill/resume_info.h"
 #include "core/distill/run_checkpoint.h"
@@ -36,29 +35,16 @@ extern "C" void onInterrupt(int signal) {
   std::signal(signal, SIG_DFL);  // a second Ctrl-C (or SIGTERM) ends the program at once
 }
 
-
 /// A rank above 0 of a data-parallel run: rank 0 reports; this one stays quiet.
 class QuietObserver : public distill::Observer {
  public:
   bool wantsAttention() const override { return false; }
 };
 
-/// argList without --nproc (its children get the rest) and with --out DIR.
-std::vector<std::string> childArguments(const std::string& command, const ArgList& argList, const std::string& out) {
-  std::vector<std::string> rest{command};
-  for (size_t i = 0; i < argList.size(); ++i) {
-    const std::string& a = argList[i];
-    if (a == "--nproc" || a == "--out") {
-      ++i;
-      continue;
-    }
-    if (a.rfind("--nproc=", 0) == 0 || a.rfind("--out=", 0) == 0) continue;
-    rest.push_back(a);
-  }
-  if (!out.empty()) {
-    rest.push_back("--out");
-    rest.push_back(out);
-  }
+/// The ranks' `run` arguments: argList without --nproc, with --out DIR.
+std::vector<std::string> childArguments(const ArgList& argList, const std::string& out) {
+  auto rest = rankArguments({"run"}, argList, {"out"});
+  rest.insert(rest.end(), {"--out", out});
   return rest;
 }
 
@@ -242,7 +228,7 @@ int runRun(const ArgList& argList) {
 
   const int64_t nproc = args.getInt("nproc", 1, 1);
   if (nproc > 1 && !distributed::launchFromEnvironment().distributed())
-    return launchLocal(childArguments("run", argList, absolute(out)), nproc, distTimeout(args));
+    return launchLocal(childArguments(argList, absolute(out)), nproc, distTimeout(args));
   auto world = joinWorld(args);
 
   bool resumeHere = args.has("resume") && distill::holdsRun(out);

@@ -23,6 +23,23 @@ extern "C" void onLauncherInterrupt(int signal) {
 
 }  // namespace
 
+std::vector<std::string> rankArguments(std::vector<std::string> head, const std::vector<std::string>& argList,
+                                       const std::vector<std::string>& drop) {
+  auto dropped = [&](const std::string& a, bool withValue) {
+    for (const std::string& name : drop)
+      if (withValue ? a == "--" + name : a.rfind("--" + name + "=", 0) == 0) return true;
+    return withValue ? a == "--nproc" : a.rfind("--nproc=", 0) == 0;
+  };
+  for (size_t i = 0; i < argList.size(); ++i) {
+    if (dropped(argList[i], true)) {
+      ++i;  // and its value
+      continue;
+    }
+    if (!dropped(argList[i], false)) head.push_back(argList[i]);
+  }
+  return head;
+}
+
 std::chrono::milliseconds distTimeout(const Args& args) {
   auto spec = distributed::launchFromEnvironment();
   if (args.get("dist-timeout")) return std::chrono::milliseconds(1000 * args.getInt("dist-timeout", 300, 1));

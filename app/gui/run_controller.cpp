@@ -195,7 +195,7 @@ RunController::Job RunController::distributedJob(
   const std::string program = rankProgram().toStdString();
   const int64_t processes = m_processes;
   int64_t seconds = m_distTimeoutSeconds;
-  if (seconds <= 0) seconds = distributed::launchFromEnvironment([](const char* k) { return std::getenv(k); }).timeout.count() / 1000;
+  if (seconds <= 0) seconds = distributed::launchFromEnvironment().timeout.count() / 1000;
   const std::chrono::milliseconds timeout(1000 * std::max<int64_t>(1, seconds));
   return [=](distill::RunControl* control, distill::Observer& observer) {
     if (!QFileInfo(QString::fromStdString(program)).isExecutable())

@@ -1,10 +1,10 @@
 #include "core/distill/train_step.h"
-#include "core/distill/teacher_cache.h"
 
 #include <torch/torch.h>
 
 #include <cmath>
 
+#include "core/distill/teacher_cache.h"
 #include "core/distributed/reducer.h"
 #include "core/distributed/world.h"
 #include "core/util/error.h"
@@ -121,13 +121,19 @@ std::map<std::string, torch::Tensor> computeLosses(const StepSpec& c, const data
 
   model::BertOutputs t;
   const bool teacherNeeded = needsTeacherLogits(l) || needsHidden(l) || l.attention > 0;
-  // The cache serves a batch whose rows all have their logits from an earlier epoch.
+  // The cache serves a batch whose rows all have their logits from an earlier epoch, and
+  // keeps what the teacher computes for the others.
   TeacherLogitCache* cache = c.teacherCache && needsOnlyTeacherLogits(l) && !batch.mlmLabels.defined() &&
                                      batch.indices.size() == static_cast<size_t>(batch.size())
                                  ? c.teacherCache
                                  : nullptr;
-  if (cache) t.logits = cache->lookup(batch.indices, inputs.inputIds.device());
-  if (teacherNeeded && !t.logits.defined()) {
+  if (cache) {
+    t.logits = cache->lookup(batch.indices, inputs.inputIds.device());
+    if (!t.logits.defined()) {
+      t.logits = teacherLogits(c, batch);
+      cache->store(batch.indices, t.logits);
+    }
+  } else if (teacherNeeded) {
     if (!c.teacher) throw Error(ErrorKind::InvalidArgument, c.name + ": a distillation loss needs a teacher");
     model::ForwardOptions to;
     to.logits = needsTeacherLogits(l);
@@ -137,7 +143,6 @@ std::map<std::string, torch::Tensor> computeLosses(const StepSpec& c, const data
     torch::NoGradGuard noGrad;
     model::BertModel teacher = c.teacher;  // a handle: forward() is not const
     t = teacher->forward(inputs, to);
-    if (cache) cache->store(batch.indices, t.logits);
   }
 
   if (l.softTargets > 0)

@@ -112,13 +112,11 @@ RunSummary execute(const Experiment& e, const nlohmann::json& document, Observer
   bool cancelled = false;
   try {
     cancelled = !runPhases(*plan, e, stageData, state, control, &checkpoints, resume.has_value());
-  } catch (const Error& err) {
-    if (world && world->size() > 1) world->reportFailure(err.what());
-    if (err.kind() != ErrorKind::Runtime || checkpoints.lastPath().empty()) throw;
-    throw Error(err.kind(), std::string(err.what()) + "; the last good checkpoint is kept in " + checkpoints.lastPath());
   } catch (const std::exception& err) {
     if (world && world->size() > 1) world->reportFailure(err.what());
-    throw;
+    const auto* retortError = dynamic_cast<const Error*>(&err);
+    if (!retortError || retortError->kind() != ErrorKind::Runtime || checkpoints.lastPath().empty()) throw;
+    throw Error(ErrorKind::Runtime, std::string(err.what()) + "; the last good checkpoint is kept in " + checkpoints.lastPath());
   }
   if (!lead) {  // rank 0 writes the models and measures them
     RunSummary summary;

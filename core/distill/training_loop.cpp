@@ -1,12 +1,12 @@
 #include "core/distill/training_loop.h"
-#include "core/distill/teacher_cache.h"
-#include "core/model/shared_random.h"
 
 #include <torch/torch.h>
 
 #include <chrono>
 
+#include "core/distill/teacher_cache.h"
 #include "core/distributed/world.h"
+#include "core/model/shared_random.h"
 #include "core/util/error.h"
 
 namespace retort::distill {
