@@ -480,8 +480,52 @@
         <translation>Matthews-Korrelation (MCC)</translation>
     </message>
     <message>
-        <source>The task's headline metric: it picks the best student and gives the retention. F1 needs two classes (GLUE reports MCC for CoLA, F1 for MRPC and QQP).</source>
-        <translation>Die Leitmetrik der Aufgabe: Sie wählt den besten Schüler und bestimmt die Retention. F1 braucht zwei Klassen (GLUE nennt MCC für CoLA, F1 für MRPC und QQP).</translation>
+        <source>Task kind</source>
+        <translation>Aufgabenart</translation>
+    </message>
+    <message>
+        <source>Classification (one class per example)</source>
+        <translation>Klassifikation (eine Klasse pro Beispiel)</translation>
+    </message>
+    <message>
+        <source>Regression (a number per example)</source>
+        <translation>Regression (eine Zahl pro Beispiel)</translation>
+    </message>
+    <message>
+        <source>Multi-label (any number of classes per example)</source>
+        <translation>Multi-Label (beliebig viele Klassen pro Beispiel)</translation>
+    </message>
+    <message>
+        <source>Guessed from the labels of a newly chosen training file: numbers with decimals are a regression, labels joined by commas or JSON lists are multi-label. Change it if the guess is wrong.</source>
+        <translation>Aus den Labels einer neu gewählten Trainingsdatei geschätzt: Zahlen mit Nachkommastellen sind eine Regression, durch Kommas verbundene Labels oder JSON-Listen sind Multi-Label. Ändern Sie es, wenn die Schätzung falsch ist.</translation>
+    </message>
+    <message>
+        <source>The task's headline metric: it picks the best student and gives the retention. F1 needs two classes (GLUE reports MCC for CoLA, F1 for MRPC and QQP, Pearson for STS-B).</source>
+        <translation>Die Leitmetrik der Aufgabe: Sie wählt den besten Schüler und bestimmt die Retention. F1 braucht zwei Klassen (GLUE nennt MCC für CoLA, F1 für MRPC und QQP, Pearson für STS-B).</translation>
+    </message>
+    <message>
+        <source>Pearson correlation</source>
+        <translation>Pearson-Korrelation</translation>
+    </message>
+    <message>
+        <source>Spearman rank correlation</source>
+        <translation>Spearman-Rangkorrelation</translation>
+    </message>
+    <message>
+        <source>Micro F1 (over all classes)</source>
+        <translation>Mikro-F1 (über alle Klassen)</translation>
+    </message>
+    <message>
+        <source>Macro F1 (mean of the classes' F1)</source>
+        <translation>Makro-F1 (Mittel der F1-Werte der Klassen)</translation>
+    </message>
+    <message>
+        <source>Exact match (every class of an example right)</source>
+        <translation>Exakte Übereinstimmung (jede Klasse eines Beispiels richtig)</translation>
+    </message>
+    <message>
+        <source>a number in “%1”</source>
+        <translation>eine Zahl in „%1“</translation>
     </message>
 </context>
 <context>
@@ -1368,6 +1412,26 @@ Key: %3 (#%4)
     <message>
         <source>MCC</source>
         <translation>MCC</translation>
+    </message>
+    <message>
+        <source>Pearson</source>
+        <translation>Pearson</translation>
+    </message>
+    <message>
+        <source>Spearman</source>
+        <translation>Spearman</translation>
+    </message>
+    <message>
+        <source>Micro F1</source>
+        <translation>Mikro-F1</translation>
+    </message>
+    <message>
+        <source>Macro F1</source>
+        <translation>Makro-F1</translation>
+    </message>
+    <message>
+        <source>Exact match</source>
+        <translation>Exakte Übereinstimmung</translation>
     </message>
 </context>
 <context>

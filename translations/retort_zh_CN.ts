@@ -480,8 +480,52 @@
         <translation>马修斯相关系数（MCC）</translation>
     </message>
     <message>
-        <source>The task's headline metric: it picks the best student and gives the retention. F1 needs two classes (GLUE reports MCC for CoLA, F1 for MRPC and QQP).</source>
-        <translation>任务的主要指标：用它挑选最佳学生模型并计算保留率。F1 需要两个类别（GLUE 对 CoLA 报告 MCC，对 MRPC 和 QQP 报告 F1）。</translation>
+        <source>Task kind</source>
+        <translation>任务类型</translation>
+    </message>
+    <message>
+        <source>Classification (one class per example)</source>
+        <translation>分类（每个样本一个类别）</translation>
+    </message>
+    <message>
+        <source>Regression (a number per example)</source>
+        <translation>回归（每个样本一个数值）</translation>
+    </message>
+    <message>
+        <source>Multi-label (any number of classes per example)</source>
+        <translation>多标签（每个样本任意多个类别）</translation>
+    </message>
+    <message>
+        <source>Guessed from the labels of a newly chosen training file: numbers with decimals are a regression, labels joined by commas or JSON lists are multi-label. Change it if the guess is wrong.</source>
+        <translation>根据新选训练文件的标签推测：带小数的数字为回归，用逗号连接的标签或 JSON 列表为多标签。推测有误时请修改。</translation>
+    </message>
+    <message>
+        <source>The task's headline metric: it picks the best student and gives the retention. F1 needs two classes (GLUE reports MCC for CoLA, F1 for MRPC and QQP, Pearson for STS-B).</source>
+        <translation>任务的主要指标：用它挑选最佳学生模型并计算保留率。F1 需要两个类别（GLUE 对 CoLA 报告 MCC，对 MRPC 和 QQP 报告 F1，对 STS-B 报告 Pearson）。</translation>
+    </message>
+    <message>
+        <source>Pearson correlation</source>
+        <translation>Pearson 相关系数</translation>
+    </message>
+    <message>
+        <source>Spearman rank correlation</source>
+        <translation>Spearman 秩相关系数</translation>
+    </message>
+    <message>
+        <source>Micro F1 (over all classes)</source>
+        <translation>微平均 F1（对所有类别）</translation>
+    </message>
+    <message>
+        <source>Macro F1 (mean of the classes' F1)</source>
+        <translation>宏平均 F1（各类别 F1 的平均）</translation>
+    </message>
+    <message>
+        <source>Exact match (every class of an example right)</source>
+        <translation>完全匹配（样本的每个类别都正确）</translation>
+    </message>
+    <message>
+        <source>a number in “%1”</source>
+        <translation>“%1”中的数值</translation>
     </message>
 </context>
 <context>
@@ -1368,6 +1412,26 @@ Key: %3 (#%4)
     <message>
         <source>MCC</source>
         <translation>MCC</translation>
+    </message>
+    <message>
+        <source>Pearson</source>
+        <translation>Pearson</translation>
+    </message>
+    <message>
+        <source>Spearman</source>
+        <translation>Spearman</translation>
+    </message>
+    <message>
+        <source>Micro F1</source>
+        <translation>微平均 F1</translation>
+    </message>
+    <message>
+        <source>Macro F1</source>
+        <translation>宏平均 F1</translation>
+    </message>
+    <message>
+        <source>Exact match</source>
+        <translation>完全匹配</translation>
     </message>
 </context>
 <context>

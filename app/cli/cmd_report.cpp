@@ -73,8 +73,8 @@ int runReport(const ArgList& argList) {
   for (const auto& r : runs) {
     std::string name = r.name.empty() ? fs::path(r.runDir).filename().string() : r.name;
     if (r.cancelled) name += " (cancelled)";
-    rows.push_back({name, r.metric, score(r.teacher.score, r.teacher.accuracy >= 0),
-                    score(r.student.score, r.student.accuracy >= 0), percent(r.teacher.accuracy),
+    rows.push_back({name, r.metric, score(r.teacher.score, r.teacher.evaluated),
+                    score(r.student.score, r.student.evaluated), percent(r.teacher.accuracy),
                     percent(r.student.accuracy),
                     r.retention > 0 ? percent(r.retention) : "-", millions(r.teacher.parameters),
                     millions(r.student.parameters), fixed(r.teacher.sizeMb, "%.1f"), fixed(r.student.sizeMb, "%.1f"),

@@ -72,9 +72,14 @@ class ConsoleObserver : public distill::Observer {
   }
   void onEval(const distill::EvalMetrics& m) override {
     endBar();
-    std::fprintf(stderr, "  %s %s accuracy %.4f", m.model.c_str(), m.split.c_str(), m.accuracy);
-    if (m.binary) std::fprintf(stderr, "  f1 %.4f", m.f1);
-    std::fprintf(stderr, "  mcc %.4f", m.mcc);
+    std::fprintf(stderr, "  %s %s", m.model.c_str(), m.split.c_str());
+    if (m.figures.empty()) {
+      std::fprintf(stderr, " accuracy %.4f", m.accuracy);
+      if (m.binary) std::fprintf(stderr, "  f1 %.4f", m.f1);
+      std::fprintf(stderr, "  mcc %.4f", m.mcc);
+    } else {
+      for (const auto& [name, value] : m.figures) std::fprintf(stderr, " %s %.4f", name.c_str(), value);
+    }
     if (m.metric != "accuracy") std::fprintf(stderr, "  (task metric %s)", m.metric.c_str());
     std::fprintf(stderr, "%s\n", m.best ? "  (best so far)" : "");
   }
@@ -148,10 +153,10 @@ int trainAndReport(const std::string& out, std::shared_ptr<distributed::World> w
   auto row = [other](const char* who, const distill::ModelFigures& f) {
     std::printf("%-10s", who);
     if (other) {
-      if (f.accuracy >= 0) std::printf(" %10.4f", f.score);
+      if (f.evaluated) std::printf(" %10.4f", f.score);
       else std::printf(" %10s", "-");
     }
-    if (f.accuracy >= 0) std::printf(" %10.4f", f.accuracy);
+    if (f.evaluated && f.accuracy >= 0) std::printf(" %10.4f", f.accuracy);
     else std::printf(" %10s", "-");
     std::printf(" %12lld %10.2f %12.2f\n", static_cast<long long>(f.parameters), f.sizeMb, f.latencyMs);
   };
@@ -183,9 +188,6 @@ int runRun(const ArgList& argList) {
     if (args.get("train") || args.get("dev"))
       throw Error(ErrorKind::InvalidArgument, "--glue names the task's files; leave out --train and --dev");
     const auto& task = data::glueTask(*args.get("glue"));
-    if (task.kind != "classification")
-      throw Error(ErrorKind::Unsupported, "GLUE " + task.folder + " is a " + task.kind + " task (column \"" +
-                                              task.labelColumn + "\"); Retort distils classification tasks only, so far");
     const auto files = data::glueFiles(task, *args.get("data"));
     auto set = [&](const std::string& key, const nlohmann::json& value) {
       distill::applyOverride(doc, "task." + key + "=" + value.dump());
@@ -200,6 +202,22 @@ int runRun(const ArgList& argList) {
     set("label_column", task.labelColumn);
     set("labels", nlohmann::json::array());  // the file's classes, in the teacher's order when it knows them
     set("metric", task.metric);
+    set("kind", task.kind);
+    if (task.kind == "regression" && doc.contains("stages") && doc["stages"].is_array()) {
+      // STS-B as TinyBERT distils it: the preset's soft targets become MSE between the logits.
+      for (size_t i = 0; i < doc["stages"].size(); ++i) {
+        auto& stage = doc["stages"][i];
+        if (!stage.is_object() || !stage.contains("losses") || !stage["losses"].is_object()) continue;
+        auto& l = stage["losses"];
+        if (!l.contains("soft_targets") || !l["soft_targets"].is_number() || l["soft_targets"].get<double>() <= 0) continue;
+        const double w = l["soft_targets"].get<double>() + (l.contains("logit_mse") && l["logit_mse"].is_number()
+                                                                ? l["logit_mse"].get<double>() : 0.0);
+        l["logit_mse"] = w;
+        l["soft_targets"] = 0;
+        std::fprintf(stderr, "GLUE %s is a regression: stages[%zu]'s soft targets become logit_mse %g (as TinyBERT does)\n",
+                     task.folder.c_str(), i, w);
+      }
+    }
     distill::applyOverride(doc, "name=" + nlohmann::json(doc.value("name", std::string("run")) + "-" + task.name).dump());
   }
   if (auto v = args.get("train")) setPath("task.train", *v);

@@ -31,6 +31,7 @@ widgets::RunFigures toWidgets(const distill::RunSummary& s) {
   f.metric = QString::fromStdString(s.metric);
   f.teacherScore = s.teacher.score;
   f.studentScore = s.student.score;
+  f.scoresWithoutAccuracy = s.teacher.evaluated && s.student.evaluated && (s.teacher.accuracy < 0 || s.student.accuracy < 0);
   f.teacherParameters = s.teacher.parameters;
   f.studentParameters = s.student.parameters;
   f.teacherSizeMb = s.teacher.sizeMb;

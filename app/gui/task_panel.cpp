@@ -9,6 +9,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSpinBox>
@@ -70,9 +71,14 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_job(new LatestJob(thi
   m_maxLength = makeSpinBox(3, 512, 8, this);
   m_lengthLabel = new QLabel(this);
   form->addRow(m_lengthLabel, m_maxLength);
+  m_kind = new QComboBox(this);
+  m_kind->setObjectName(QStringLiteral("taskKind"));
+  for (const char* key : {"classification", "regression", "multi_label"}) m_kind->addItem(QString(), QString::fromLatin1(key));
+  m_kindLabel = new QLabel(this);
+  m_kindLabel->setBuddy(m_kind);
+  form->addRow(m_kindLabel, m_kind);
   m_metric = new QComboBox(this);
   m_metric->setObjectName(QStringLiteral("taskMetric"));
-  for (const char* key : {"accuracy", "f1", "mcc"}) m_metric->addItem(QString(), QString::fromLatin1(key));
   m_metricLabel = new QLabel(this);
   m_metricLabel->setBuddy(m_metric);
   form->addRow(m_metricLabel, m_metric);
@@ -100,6 +106,7 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_job(new LatestJob(thi
       edit->setText(file);
       if (edit == m_train) {
         m_columns.clear();  // another file: read with its header row
+        m_guessKind = true;
         refreshPreview();
       }
       Q_EMIT edited();
@@ -111,6 +118,7 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_job(new LatestJob(thi
     if (!m_train->isModified()) return;
     m_train->setModified(false);
     m_columns.clear();
+    m_guessKind = true;
     refreshPreview();
     Q_EMIT edited();
   });
@@ -122,6 +130,12 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_job(new LatestJob(thi
     });
   connect(m_maxLength, qOverload<int>(&QSpinBox::valueChanged), this, [this](int) { Q_EMIT edited(); });
   connect(m_metric, qOverload<int>(&QComboBox::activated), this, [this](int) { Q_EMIT edited(); });
+  connect(m_kind, qOverload<int>(&QComboBox::activated), this, [this](int) {
+    m_guessKind = false;  // the user's choice stands
+    fillMetrics(m_kind->currentData().toString());
+    refreshPreview();
+    Q_EMIT edited();
+  });
   connect(m_demo, &QPushButton::clicked, this, [this] { Q_EMIT useDemoRequested(); });
   retranslate();
   load(distill::TaskSpec{});  // core's defaults until a document is shown
@@ -135,12 +149,16 @@ void TaskPanel::retranslate() {
   m_textLabel->setText(tr("Text column"));
   m_labelLabel->setText(tr("Label column"));
   m_lengthLabel->setText(tr("Max length (tokens)"));
+  m_kindLabel->setText(tr("Task kind"));
+  m_kind->setItemText(0, tr("Classification (one class per example)"));
+  m_kind->setItemText(1, tr("Regression (a number per example)"));
+  m_kind->setItemText(2, tr("Multi-label (any number of classes per example)"));
+  m_kind->setToolTip(tr("Guessed from the labels of a newly chosen training file: numbers with decimals are a "
+                        "regression, labels joined by commas or JSON lists are multi-label. Change it if the guess is wrong."));
   m_metricLabel->setText(tr("Metric"));
-  m_metric->setItemText(0, tr("Accuracy"));
-  m_metric->setItemText(1, tr("F1 (of class 1)"));
-  m_metric->setItemText(2, tr("Matthews correlation (MCC)"));
+  fillMetrics(m_kind->currentData().toString());
   m_metric->setToolTip(tr("The task's headline metric: it picks the best student and gives the retention. "
-                          "F1 needs two classes (GLUE reports MCC for CoLA, F1 for MRPC and QQP)."));
+                          "F1 needs two classes (GLUE reports MCC for CoLA, F1 for MRPC and QQP, Pearson for STS-B)."));
   m_demo->setText(tr("Use the bundled demo"));
   m_demo->setToolTip(tr("State of the Union passages labeled with their era (public domain)"));
   m_previewLabel->setText(tr("First rows of the training data:"));
@@ -164,6 +182,10 @@ void TaskPanel::load(const distill::TaskSpec& task) {
   }
   const QSignalBlocker block(m_maxLength);
   m_maxLength->setValue(static_cast<int>(task.maxLength));
+  const QSignalBlocker blockKind(m_kind);
+  m_kind->setCurrentIndex(std::max(0, m_kind->findData(QString::fromStdString(task.kind))));
+  m_guessKind = false;  // the document's kind
+  fillMetrics(m_kind->currentData().toString());
   const QSignalBlocker blockMetric(m_metric);
   m_metric->setCurrentIndex(std::max(0, m_metric->findData(QString::fromStdString(task.metric))));
   m_columns = task.columns;
@@ -177,12 +199,35 @@ void TaskPanel::store(distill::TaskSpec& task) const {
   task.labelColumn = m_labelColumn->currentText().toStdString();
   task.maxLength = m_maxLength->value();
   task.metric = m_metric->currentData().toString().toStdString();
+  task.kind = m_kind->currentData().toString().toStdString();
   task.columns = m_columns;
+  if (task.kind == "regression") task.labels.clear();  // a regression has no classes
+}
+
+void TaskPanel::fillMetrics(const QString& kind) {
+  const QString keep = m_metric->currentData().toString();
+  const QSignalBlocker block(m_metric);
+  m_metric->clear();
+  for (const auto& key : distill::taskMetrics(kind.toStdString())) {
+    const QString k = QString::fromStdString(key);
+    QString name;
+    if (k == QLatin1String("accuracy")) name = tr("Accuracy");
+    else if (k == QLatin1String("f1")) name = tr("F1 (of class 1)");
+    else if (k == QLatin1String("mcc")) name = tr("Matthews correlation (MCC)");
+    else if (k == QLatin1String("pearson")) name = tr("Pearson correlation");
+    else if (k == QLatin1String("spearman")) name = tr("Spearman rank correlation");
+    else if (k == QLatin1String("micro_f1")) name = tr("Micro F1 (over all classes)");
+    else if (k == QLatin1String("macro_f1")) name = tr("Macro F1 (mean of the classes' F1)");
+    else name = tr("Exact match (every class of an example right)");
+    m_metric->addItem(name, k);
+  }
+  m_metric->setCurrentIndex(std::max(0, m_metric->findData(keep)));
 }
 
 void TaskPanel::setTrainFile(const QString& path) {
   m_train->setText(path);
   m_columns.clear();
+  m_guessKind = true;
   refreshPreview();
   Q_EMIT edited();
 }
@@ -226,6 +271,7 @@ void TaskPanel::refreshPreview() {
   spec.textColumn = m_textColumn->currentText().toStdString();
   spec.labelColumn = m_labelColumn->currentText().toStdString();
   spec.columns = m_columns;
+  spec.kind = m_guessKind ? std::string("auto") : m_kind->currentData().toString().toStdString();
   m_reading = true;
   showSummary();
   m_job->start([this, spec] {
@@ -250,6 +296,15 @@ void TaskPanel::refreshPreview() {
       m_preview->clear();
       m_problem = result->error;
       const auto& p = result->preview;
+      const QString kind = QString::fromStdString(p.kind);
+      if (m_guessKind && m_problem.isEmpty()) {
+        m_guessKind = false;
+        if (kind != m_kind->currentData().toString()) {
+          m_kind->setCurrentIndex(std::max(0, m_kind->findData(kind)));
+          fillMetrics(kind);
+          Q_EMIT edited();
+        }
+      }
       const int rows = m_problem.isEmpty() ? static_cast<int>(p.rows.size()) : 0;
       m_preview->setColumnCount(m_problem.isEmpty() ? 2 : 0);
       m_preview->setHorizontalHeaderLabels({m_textColumn->currentText(), m_labelColumn->currentText()});
@@ -257,12 +312,26 @@ void TaskPanel::refreshPreview() {
       for (int r = 0; r < rows; ++r) {
         const auto& e = p.rows[static_cast<size_t>(r)];
         m_preview->setItem(r, 0, new QTableWidgetItem(QString::fromStdString(e.text)));
-        m_preview->setItem(r, 1, new QTableWidgetItem(e.label >= 0 ? QString::fromStdString(p.labels[static_cast<size_t>(e.label)]) : QString()));
+        QString label;
+        if (p.kind == "regression" && !e.targets.empty()) {
+          label = QLocale().toString(static_cast<double>(e.targets[0]), 'g', 6);
+        } else if (p.kind == "multi_label") {
+          QStringList names;
+          for (size_t c = 0; c < e.targets.size() && c < p.labels.size(); ++c)
+            if (e.targets[c] > 0.5f) names << QString::fromStdString(p.labels[c]);
+          label = names.join(QStringLiteral(", "));
+        } else if (e.label >= 0) {
+          label = QString::fromStdString(p.labels[static_cast<size_t>(e.label)]);
+        }
+        m_preview->setItem(r, 1, new QTableWidgetItem(label));
       }
       if (m_problem.isEmpty()) {
         m_examples = p.examples;
-        for (size_t i = 0; i < p.labels.size(); ++i)
-          m_labelParts << QStringLiteral("%1: %2").arg(QString::fromStdString(p.labels[i])).arg(p.labelCounts[i]);
+        if (p.kind == "regression")
+          m_labelParts << tr("a number in “%1”").arg(m_labelColumn->currentText());
+        else
+          for (size_t i = 0; i < p.labels.size(); ++i)
+            m_labelParts << QStringLiteral("%1: %2").arg(QString::fromStdString(p.labels[i])).arg(p.labelCounts[i]);
       }
       showSummary();
       Q_EMIT previewReady();

@@ -1,6 +1,7 @@
 #pragma once
-// The task: training and dev files, the text and label columns, the length limit, and a
-// preview of the first rows with the label counts. The preview is read by core
+// The task: training and dev files, the text and label columns, the task kind (guessed from
+// a newly chosen file's labels, changeable), the metric, the length limit, and a preview of
+// the first rows with the label counts. The preview is read by core
 // (data::previewDataset) on a worker thread; a newer file makes an older preview stale.
 
 #include <QWidget>
@@ -27,7 +28,7 @@ class TaskPanel : public QWidget {
 
   explicit TaskPanel(QWidget* parent = nullptr);
   void load(const distill::TaskSpec& task);
-  /// Writes train, dev, the columns and max_length; the other fields are kept.
+  /// Writes train, dev, the columns, the kind, the metric and max_length; the other fields are kept.
   void store(distill::TaskSpec& task) const;
   void setTrainFile(const QString& path);
   void setDevFile(const QString& path);
@@ -58,8 +59,12 @@ class TaskPanel : public QWidget {
 
   QLineEdit *m_train, *m_dev;
   QPushButton *m_browseTrain, *m_browseDev, *m_demo;
-  QComboBox *m_textColumn, *m_labelColumn, *m_metric;
-  QLabel* m_metricLabel;
+  void fillMetrics(const QString& kind);
+
+  QComboBox *m_textColumn, *m_labelColumn, *m_metric, *m_kind;
+  QLabel *m_metricLabel, *m_kindLabel;
+  /// The next preview guesses the kind from the labels (a newly chosen training file).
+  bool m_guessKind = false;
   std::vector<std::string> m_columns;  ///< task.columns of a header-less file (kept as loaded)
   QSpinBox* m_maxLength;
   QTableWidget* m_preview;

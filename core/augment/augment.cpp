@@ -314,6 +314,7 @@ data::LabeledDataset augmentTinyBert(const data::LabeledDataset& in, TeacherCand
   data::LabeledDataset out;
   out.source = in.source;
   out.labels = in.labels;
+  out.kind = in.kind;
   out.examples = in.examples;
   AugmentStats local;
   local.originals = static_cast<int64_t>(in.examples.size());
@@ -376,6 +377,7 @@ data::LabeledDataset augmentTang(const data::LabeledDataset& in, const std::stri
   data::LabeledDataset out;
   out.source = in.source;
   out.labels = in.labels;
+  out.kind = in.kind;
   out.examples = in.examples;
   AugmentStats local;
   local.originals = static_cast<int64_t>(in.examples.size());

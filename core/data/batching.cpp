@@ -28,7 +28,7 @@ std::vector<int64_t> toVector(const torch::Tensor& t) {
 }
 
 EncodedExample encodeOne(const text::Tokenizer& tokenizer, const std::string& text,
-                         const std::string& pair, int64_t label,
+                         const std::string& pair, int64_t label, const std::vector<float>& targets,
                          const text::EncodeOptions& options) {
   const bool hasPair = !pair.empty();
   text::Encoding enc = tokenizer.encodeIds(tokenizer.tokenizeToIds(text),
@@ -39,6 +39,7 @@ EncodedExample encodeOne(const text::Tokenizer& tokenizer, const std::string& te
   out.inputIds = std::move(enc.input_ids);
   out.tokenTypeIds = std::move(enc.token_type_ids);
   out.label = label;
+  out.targets = targets;
   return out;
 }
 
@@ -66,9 +67,10 @@ EncodedDataset encodeDataset(const LabeledDataset& data, const text::Tokenizer& 
   EncodedDataset out;
   out.padId = padIdOf(tokenizer);
   out.numLabels = static_cast<int64_t>(data.labels.size());
+  out.kind = data.kind;
   out.examples.reserve(data.examples.size());
   for (const auto& ex : data.examples)
-    out.examples.push_back(encodeOne(tokenizer, ex.text, ex.pair, ex.label, options));
+    out.examples.push_back(encodeOne(tokenizer, ex.text, ex.pair, ex.label, ex.targets, options));
   return out;
 }
 
@@ -79,7 +81,9 @@ EncodedDataset encodeCorpus(const std::vector<std::string>& texts, const text::T
   out.padId = padIdOf(tokenizer);
   out.examples.reserve(texts.size());
   static const std::string kNoPair;
-  for (const auto& text : texts) out.examples.push_back(encodeOne(tokenizer, text, kNoPair, -1, options));
+  static const std::vector<float> kNoTargets;
+  for (const auto& text : texts)
+    out.examples.push_back(encodeOne(tokenizer, text, kNoPair, -1, kNoTargets, options));
   return out;
 }
 
@@ -118,8 +122,12 @@ Batch collate(const EncodedDataset& data, const std::vector<size_t>& indices) {
   const size_t rows = indices.size();
   std::vector<int64_t> ids(rows * seq, data.padId), types(rows * seq, 0), mask(rows * seq, 0);
   std::vector<int64_t> labels;
+  std::vector<float> targets;
   const bool labeled = data.numLabels > 0;
-  if (labeled) labels.reserve(rows);
+  const bool floatTargets = data.kind == "regression" || data.kind == "multi_label";
+  const size_t width = data.kind == "multi_label" ? static_cast<size_t>(data.numLabels) : 1;
+  if (labeled && floatTargets) targets.reserve(rows * width);
+  else if (labeled) labels.reserve(rows);
   for (size_t r = 0; r < rows; ++r) {
     const EncodedExample& ex = data.examples[indices[r]];
     const size_t n = ex.inputIds.size();
@@ -128,7 +136,14 @@ Batch collate(const EncodedDataset& data, const std::vector<size_t>& indices) {
       std::copy(ex.tokenTypeIds.begin(), ex.tokenTypeIds.end(),
                 types.begin() + static_cast<std::ptrdiff_t>(r * seq));
     std::fill_n(mask.begin() + static_cast<std::ptrdiff_t>(r * seq), n, 1);
-    if (labeled) {
+    if (labeled && floatTargets) {
+      if (ex.targets.size() != width)
+        throw Error(ErrorKind::InvalidArgument,
+                    "collate: row " + std::to_string(indices[r]) + " has " + std::to_string(ex.targets.size()) +
+                        " targets, a " + data.kind + " of " + std::to_string(data.numLabels) + " outputs needs " +
+                        std::to_string(width));
+      targets.insert(targets.end(), ex.targets.begin(), ex.targets.end());
+    } else if (labeled) {
       if (ex.label < 0 || ex.label >= data.numLabels)
         throw Error(ErrorKind::InvalidArgument,
                     "collate: row " + std::to_string(indices[r]) + " has label " +
@@ -142,7 +157,12 @@ Batch collate(const EncodedDataset& data, const std::vector<size_t>& indices) {
   batch.inputIds = tensorFrom(ids, {b, s});
   batch.tokenTypeIds = tensorFrom(types, {b, s});
   batch.attentionMask = tensorFrom(mask, {b, s});
-  if (labeled) batch.labels = tensorFrom(labels, {b});
+  if (labeled && floatTargets) {
+    batch.labels = torch::from_blob(targets.data(), {static_cast<int64_t>(targets.size())}, torch::kFloat).clone();
+    if (data.kind == "multi_label") batch.labels = batch.labels.view({b, data.numLabels});
+  } else if (labeled) {
+    batch.labels = tensorFrom(labels, {b});
+  }
   batch.indices = indices;
   return batch;
 }

@@ -22,15 +22,18 @@ namespace retort::data {
 struct EncodedExample {
   std::vector<int64_t> inputIds;
   std::vector<int64_t> tokenTypeIds;  ///< 0 for [CLS] a [SEP], 1 for b [SEP]
-  int64_t label = -1;                 ///< class id; -1 = unlabeled
+  int64_t label = -1;                 ///< class id; -1 = unlabeled (or not a classification)
+  std::vector<float> targets;         ///< regression {value}, multi_label 0/1 per class (Example::targets)
 };
 
 struct EncodedDataset {
   std::vector<EncodedExample> examples;
   /// The id that collate() pads with: the tokenizer's [PAD], or 0 when it has none.
   int64_t padId = 0;
-  /// Number of classes (LabeledDataset::labels.size()); 0 = unlabeled.
+  /// Number of classes (LabeledDataset::labels.size()); 0 = unlabeled. 1 for a regression.
   int64_t numLabels = 0;
+  /// LabeledDataset::kind: what collate() makes of the labels.
+  std::string kind = "classification";
 };
 
 /// Tokenizes every example as [CLS] text [SEP] (pair [SEP]) with longest-first truncation
@@ -49,7 +52,8 @@ struct Batch {
   torch::Tensor inputIds;       ///< [B,S], padded with padId to the longest row of the batch
   torch::Tensor tokenTypeIds;   ///< [B,S], 0 at padding
   torch::Tensor attentionMask;  ///< [B,S], 1 = token, 0 = padding
-  torch::Tensor labels;         ///< [B] class ids; undefined for an unlabeled dataset
+  torch::Tensor labels;         ///< [B] int64 class ids; regression [B] float32 values;
+                                ///< multi_label [B,C] float32 0/1; undefined when unlabeled
   torch::Tensor mlmLabels;      ///< [B,S] original ids at masked positions, -100 elsewhere;
                                 ///< undefined unless maskTokens() ran
   std::vector<size_t> indices;  ///< the dataset rows, in batch order
@@ -63,8 +67,9 @@ struct Batch {
 };
 
 /// Collates the given rows (in that order) into a CPU batch padded to the longest row.
-/// Labels are set when data.numLabels > 0. Throws InvalidArgument for no indices, an index
-/// out of range, or an unlabeled row in a labeled dataset.
+/// Labels are set when data.numLabels > 0 (as data.kind says). Throws InvalidArgument for no
+/// indices, an index out of range, or an unlabeled row (or targets of the wrong size) in a
+/// labeled dataset.
 Batch collate(const EncodedDataset& data, const std::vector<size_t>& indices);
 
 /// Index lists of one epoch, batchSize rows each (the last may be smaller). With shuffle,

@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -22,6 +27,8 @@ constexpr int64_t kMaxIntegerLabel = 100000;  // integer labels at or above this
 struct RawRow {
   int64_t line = 0;
   std::string text, pair, label;
+  bool labelIsList = false;            ///< multi_label from a JSON array: labelList holds it
+  std::vector<std::string> labelList;
 };
 
 /// A header row and records of a delimited file (TSV or CSV).
@@ -248,6 +255,39 @@ std::string jsonString(const std::string& path, int64_t line, const nlohmann::js
                        it->type_name() + " " + it->dump());
 }
 
+/// The label field of a JSON object: a string or an integer; for a regression also a number,
+/// for multi_label also an array of strings or integers.
+void jsonLabel(const DatasetSpec& spec, int64_t line, const nlohmann::json& object, RawRow& row) {
+  const std::string& name = spec.labelColumn;
+  const auto it = object.find(name);
+  const bool any = spec.kind == "auto";  // a preview guessing the kind takes every label form
+  if ((spec.kind == "regression" || any) && it != object.end() && it->is_number_float()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", it->get<double>());
+    row.label = buf;
+    return;
+  }
+  if ((spec.kind == "multi_label" || any) && it != object.end() && it->is_array()) {
+    row.labelIsList = true;
+    for (const auto& v : *it) {
+      if (v.is_string()) row.labelList.push_back(trim(v.get<std::string>()));
+      else if (v.is_number_integer()) row.labelList.push_back(v.dump());
+      else
+        fail(spec.path, line, "field " + inQuotes(name) + " must hold strings or integers (the classes), not " +
+                                  v.type_name() + " " + v.dump());
+      if (row.labelList.back().empty())
+        fail(spec.path, line, "field " + inQuotes(name) + " holds an empty class name");
+    }
+    for (const auto& l : row.labelList) row.label += (row.label.empty() ? "" : spec.labelSeparator) + l;
+    return;
+  }
+  if ((spec.kind == "multi_label" || any) && it != object.end() && it->is_string()) {
+    row.label = trim(it->get<std::string>());
+    return;
+  }
+  row.label = trim(jsonString(spec.path, line, object, name, true));
+}
+
 /// Streams the objects of a JSON Lines file as rows (the first object's field names go to
 /// `columns`) until fn returns false.
 template <typename Fn>
@@ -280,8 +320,7 @@ void jsonlRows(const DatasetSpec& spec, std::string_view content, std::vector<st
     row.text = jsonString(spec.path, line, object, spec.textColumn, false);
     if (!spec.pairColumn.empty())
       row.pair = jsonString(spec.path, line, object, spec.pairColumn, false);
-    if (!spec.labelColumn.empty())
-      row.label = trim(jsonString(spec.path, line, object, spec.labelColumn, true));
+    if (!spec.labelColumn.empty()) jsonLabel(spec, line, object, row);
     go = fn(std::move(row));
   });
 }
@@ -324,8 +363,16 @@ int64_t integerLabel(const std::string& s) {
 
 std::vector<int64_t> LabeledDataset::labelCounts() const {
   std::vector<int64_t> counts(labels.size(), 0);
-  for (const auto& ex : examples)
-    if (ex.label >= 0 && static_cast<size_t>(ex.label) < counts.size()) ++counts[static_cast<size_t>(ex.label)];
+  for (const auto& ex : examples) {
+    if (kind == "multi_label") {
+      for (size_t c = 0; c < ex.targets.size() && c < counts.size(); ++c)
+        if (ex.targets[c] > 0.5f) ++counts[c];
+    } else if (kind == "regression") {
+      if (!ex.targets.empty() && !counts.empty()) ++counts[0];
+    } else if (ex.label >= 0 && static_cast<size_t>(ex.label) < counts.size()) {
+      ++counts[static_cast<size_t>(ex.label)];
+    }
+  }
   return counts;
 }
 
@@ -333,6 +380,11 @@ void forEachExample(const DatasetSpec& spec, const std::function<bool(RawExample
                     std::vector<std::string>* columns) {
   if (spec.textColumn.empty())
     throw Error(ErrorKind::InvalidArgument, spec.path + ": no text column given");
+  if (spec.kind != "classification" && spec.kind != "regression" && spec.kind != "multi_label" && spec.kind != "auto")
+    throw Error(ErrorKind::InvalidArgument, spec.path + ": unknown task kind \"" + spec.kind +
+                                                "\" (classification, regression, multi_label)");
+  if (spec.kind == "multi_label" && spec.labelSeparator.empty())
+    throw Error(ErrorKind::InvalidArgument, spec.path + ": the multi-label separator is empty");
   const std::string format = resolveFormat(spec);
   const std::string bytes = util::readFile(spec.path);
   const std::string_view content = stripBom(bytes);
@@ -343,11 +395,48 @@ void forEachExample(const DatasetSpec& spec, const std::function<bool(RawExample
     if (isBlank(row.text)) fail(spec.path, row.line, where + inQuotes(spec.textColumn) + " is empty");
     if (!spec.pairColumn.empty() && isBlank(row.pair))
       fail(spec.path, row.line, where + inQuotes(spec.pairColumn) + " is empty");
-    if (labeled && row.label.empty())
+    const bool multiLabel = spec.kind == "multi_label";
+    if (labeled && spec.kind == "auto") {  // the preview's guess: the list as given, the label as it is
+      RawExample ex;
+      ex.text = std::move(row.text);
+      ex.pair = std::move(row.pair);
+      ex.label = std::move(row.label);
+      ex.line = row.line;
+      if (row.labelIsList) ex.labelList = std::move(row.labelList);
+      any = true;
+      return fn(std::move(ex));
+    }
+    if (labeled && row.label.empty() && !multiLabel)
       fail(spec.path, row.line, where + inQuotes(spec.labelColumn) +
                                     " is empty (every example needs a label)");
     any = true;
     RawExample ex;
+    if (labeled && multiLabel) {
+      std::vector<std::string> names = std::move(row.labelList);
+      if (!row.labelIsList && !row.label.empty()) {
+        size_t pos = 0;
+        while (true) {
+          const size_t at = row.label.find(spec.labelSeparator, pos);
+          std::string name = trim(std::string_view(row.label).substr(pos, at == std::string::npos ? std::string::npos : at - pos));
+          if (name.empty())
+            fail(spec.path, row.line, where + inQuotes(spec.labelColumn) + " holds an empty class name in " +
+                                          inQuotes(row.label) + " (classes are separated by " +
+                                          inQuotes(spec.labelSeparator) + ")");
+          names.push_back(std::move(name));
+          if (at == std::string::npos) break;
+          pos = at + spec.labelSeparator.size();
+        }
+      }
+      for (auto& name : names)
+        if (std::find(ex.labelList.begin(), ex.labelList.end(), name) == ex.labelList.end())
+          ex.labelList.push_back(std::move(name));
+    }
+    if (labeled && spec.kind == "regression") {
+      float v = 0.0f;
+      if (!parseTarget(row.label, v))
+        fail(spec.path, row.line, "label " + inQuotes(row.label) + " of " + where + inQuotes(spec.labelColumn) +
+                                      " is not a number (a regression needs a finite decimal value)");
+    }
     ex.text = std::move(row.text);
     ex.pair = std::move(row.pair);
     ex.label = std::move(row.label);
@@ -385,6 +474,8 @@ int64_t classIndex(const std::vector<std::string>& classes, const std::string& l
 }
 
 LabeledDataset readDataset(const DatasetSpec& spec, const std::vector<std::string>& knownLabels) {
+  if (spec.kind == "auto")
+    throw Error(ErrorKind::InvalidArgument, spec.path + ": a dataset is read as a classification, regression or multi_label");
   std::vector<RawExample> rows;
   forEachExample(spec, [&](RawExample&& row) {
     rows.push_back(std::move(row));
@@ -401,6 +492,47 @@ LabeledDataset readDataset(const DatasetSpec& spec, const std::vector<std::strin
     out.examples.push_back(std::move(ex));
   }
   if (spec.labelColumn.empty()) return out;
+  out.kind = spec.kind;
+  if (spec.kind == "regression") {
+    out.labels = {spec.labelColumn};
+    for (size_t i = 0; i < rows.size(); ++i) {
+      float v = 0.0f;
+      parseTarget(rows[i].label, v);  // checked by forEachExample
+      out.examples[i].targets = {v};
+    }
+    return out;
+  }
+  if (spec.kind == "multi_label") {
+    if (!knownLabels.empty()) {
+      out.labels = knownLabels;
+    } else {
+      std::set<std::string> unique;
+      for (const auto& row : rows) unique.insert(row.labelList.begin(), row.labelList.end());
+      out.labels = classNames(unique);
+      if (out.labels.empty())
+        fail(spec.path, 0, "no example has a class in column " + inQuotes(spec.labelColumn) +
+                               " (a multi-label task needs at least one)");
+    }
+    std::unordered_map<std::string, size_t> index;
+    for (size_t i = 0; i < out.labels.size(); ++i) index.emplace(out.labels[i], i);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      auto& targets = out.examples[i].targets;
+      targets.assign(out.labels.size(), 0.0f);
+      for (const auto& name : rows[i].labelList) {
+        auto it = index.find(name);
+        if (it == index.end()) {
+          const int64_t c = classIndex(out.labels, name);
+          if (c < 0)
+            fail(spec.path, rows[i].line, "class " + inQuotes(name) + " is not one of the training classes (" +
+                                              joinNames(out.labels, false) + ")");
+          targets[static_cast<size_t>(c)] = 1.0f;
+        } else {
+          targets[it->second] = 1.0f;
+        }
+      }
+    }
+    return out;
+  }
 
   if (!knownLabels.empty()) {
     out.labels = knownLabels;
@@ -447,8 +579,26 @@ std::vector<std::string> readCorpus(const std::string& path, const std::string& 
   return texts;
 }
 
+bool parseTarget(const std::string& text, float& value) {
+  const std::string t = trim(text);
+  if (t.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(t.c_str(), &end);
+  if (end != t.c_str() + t.size() || errno == ERANGE || !std::isfinite(v) ||
+      std::fabs(v) > static_cast<double>(std::numeric_limits<float>::max()))
+    return false;
+  // strtod reads "nan", "inf" and hexadecimal; only decimal numbers are labels.
+  for (char c : t)
+    if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
+      return false;
+  value = static_cast<float>(v);
+  return true;
+}
+
 void writeDatasetTsv(const std::string& path, const std::vector<Example>& examples,
-                     const std::vector<std::string>& labels, bool withPair) {
+                     const std::vector<std::string>& labels, bool withPair, const std::string& kind,
+                     const std::string& separator) {
   auto clean = [](const std::string& s) {
     std::string out = s;
     for (char& c : out)
@@ -462,7 +612,24 @@ void writeDatasetTsv(const std::string& path, const std::vector<Example>& exampl
     const Example& ex = examples[i];
     out += clean(ex.text);
     if (withPair) out += '\t' + clean(ex.pair);
-    if (labeled) {
+    if (labeled && kind == "regression") {
+      if (ex.targets.size() != 1)
+        throw Error(ErrorKind::InvalidArgument, path + ": example " + std::to_string(i) + " has " +
+                                                    std::to_string(ex.targets.size()) + " targets, a regression needs 1");
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(ex.targets[0]));
+      out += '\t';
+      out += buf;
+    } else if (labeled && kind == "multi_label") {
+      if (ex.targets.size() != labels.size())
+        throw Error(ErrorKind::InvalidArgument, path + ": example " + std::to_string(i) + " has " +
+                                                    std::to_string(ex.targets.size()) + " targets for " +
+                                                    std::to_string(labels.size()) + " classes");
+      std::string names;
+      for (size_t c = 0; c < labels.size(); ++c)
+        if (ex.targets[c] > 0.5f) names += (names.empty() ? "" : separator) + clean(labels[c]);
+      out += '\t' + names;
+    } else if (labeled) {
       if (ex.label < 0 || static_cast<size_t>(ex.label) >= labels.size())
         throw Error(ErrorKind::InvalidArgument,
                     path + ": example " + std::to_string(i) + " has label " +

@@ -30,14 +30,25 @@ struct DatasetSpec {
   /// TSV/CSV without a header row (GLUE's CoLA): the names of its columns, in order; the
   /// first line is then a record. Empty = the first line is the header.
   std::vector<std::string> columns;
+  /// What the label column holds: "classification" (a class name or id), "regression" (a
+  /// finite decimal number; JSON: a number or a string holding one) or "multi_label" (the
+  /// names of any number of classes joined by labelSeparator; JSON: an array of names or
+  /// integers, or such a joined string). An empty multi-label cell or [] is "no class".
+  /// previewDataset also takes "auto": it guesses the kind from the labels.
+  std::string kind = "classification";
+  /// multi_label: what joins the class names in one column (default ",").
+  std::string labelSeparator = ",";
 };
 
 /// One row of a dataset.
 struct Example {
   std::string text;
   std::string pair;   ///< second text of a sentence pair; empty without a pair column
-  int64_t label = -1; ///< class id (index into LabeledDataset::labels); -1 = unlabeled
+  int64_t label = -1; ///< class id (index into LabeledDataset::labels); -1 = unlabeled or not a classification
   int64_t line = 0;   ///< 1-based line of the record in its file, for messages
+  /// regression: {value}; multi_label: 0/1 per class of LabeledDataset::labels; empty for a
+  /// classification or an unlabeled row.
+  std::vector<float> targets;
 };
 
 /// A dataset in file order with its class names.
@@ -45,10 +56,14 @@ struct LabeledDataset {
   /// The file it was read from.
   std::string source;
   std::vector<Example> examples;
-  /// Class names; the index is the class id. Empty for an unlabeled dataset.
+  /// Class names; the index is the class id. Empty for an unlabeled dataset. A regression
+  /// has one "class", the label column's name (its one output).
   std::vector<std::string> labels;
+  /// DatasetSpec::kind of the labels.
+  std::string kind = "classification";
 
   /// Number of examples per class id (size labels.size()); unlabeled examples are not counted.
+  /// multi_label: the examples that have each class; regression: {labeled examples}.
   std::vector<int64_t> labelCounts() const;
 };
 
@@ -65,6 +80,9 @@ struct LabeledDataset {
 ///   to its index there and a label not in the list is an error. Without: when every label
 ///   is a non-negative decimal integer below 100000, the classes are "0".."max" in numeric
 ///   order (so "1" is class 1 even if no "0" occurs); otherwise the sorted unique labels.
+///   multi_label: the same over every name of every row; regression: knownLabels is ignored,
+///   the value must be a finite number ("path:line: label "x" of column "score" is not a
+///   number (a regression needs a decimal value)").
 /// - Errors (Format, "path:line: ..."): a record with the wrong number of fields, a column
 ///   missing from the header (the message lists the header), an empty text or pair, a
 ///   missing label, a malformed JSON line or a field of the wrong JSON type, invalid UTF-8,
@@ -78,8 +96,11 @@ LabeledDataset readDataset(const DatasetSpec& spec,
 struct RawExample {
   std::string text;
   std::string pair;
-  std::string label;  ///< trimmed; empty without a label column
+  std::string label;  ///< trimmed; empty without a label column (multi_label: the joined names)
   int64_t line = 0;   ///< 1-based line of the record
+  /// multi_label: the trimmed class names of the row (split at the separator, or the JSON
+  /// array's elements), without duplicates, in the order given.
+  std::vector<std::string> labelList;
 };
 
 /// Streams the records of a dataset file in file order with readDataset's checks and errors,
@@ -105,10 +126,17 @@ std::vector<std::string> readCorpus(const std::string& path, const std::string& 
 
 /// Writes examples as a GLUE-style TSV that readDataset reads back: the header
 /// "sentence[\tsentence2]\tlabel", then one row per example with the class name
-/// labels[example.label]. Tabs, "\r" and "\n" inside texts become spaces. With an empty
-/// labels list the label column is left out. Written atomically (temp file + rename).
-/// Throws InvalidArgument for a label outside [0, labels.size()) and Io when writing fails.
+/// labels[example.label] (regression: the value, 9 significant digits; multi_label: the
+/// names of its classes joined by `separator`). Tabs, "\r" and "\n" inside texts become
+/// spaces. With an empty labels list the label column is left out. Written atomically (temp
+/// file + rename). Throws InvalidArgument for a label outside [0, labels.size()) or targets of
+/// the wrong size, and Io when writing fails.
 void writeDatasetTsv(const std::string& path, const std::vector<Example>& examples,
-                     const std::vector<std::string>& labels, bool withPair);
+                     const std::vector<std::string>& labels, bool withPair,
+                     const std::string& kind = "classification", const std::string& separator = ",");
+
+/// The float value of a regression label, or false when `text` is not a finite decimal
+/// number (surrounding spaces allowed).
+bool parseTarget(const std::string& text, float& value);
 
 }  // namespace retort::data

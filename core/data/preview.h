@@ -18,10 +18,21 @@ struct DatasetPreview {
   std::vector<std::string> labels;     ///< class names as readDataset derives them
   std::vector<int64_t> labelCounts;    ///< examples per class (size labels.size())
   int64_t examples = 0;                ///< records in the file
+  /// The kind the labels were read as: spec.kind, or with "auto" the guess (guessTaskKind).
+  std::string kind = "classification";
 };
 
+/// The task kind that raw labels suggest: "multi_label" when some label is a list (a JSON
+/// array) or holds the separator; "regression" when every label is a decimal number and
+/// some is not an integer, or there are more than 20 distinct integers; else
+/// "classification". `lists`: whether any label was a JSON array.
+std::string guessTaskKind(const std::vector<std::string>& uniqueLabels, bool lists, const std::string& separator);
+
 /// Reads `spec` once, with readDataset's checks and messages ("path:line: ..."), keeping the
-/// first `rows` examples and counting the rest per label. Throws what readDataset throws.
+/// first `rows` examples and counting the rest per label (regression: labelCounts is {examples}
+/// and rows[i].targets holds the value; multi_label: examples per class, rows' targets 0/1).
+/// With spec.kind "auto" the kind is guessed first (DatasetPreview::kind). Throws what
+/// readDataset throws.
 DatasetPreview previewDataset(const DatasetSpec& spec, size_t rows);
 
 /// The column names of a dataset file (the header; JSON Lines: the first object's fields),

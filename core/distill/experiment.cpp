@@ -27,7 +27,8 @@ using namespace experiment_reader;
 
 void readTask(const Failer& f, const json* v, TaskSpec& t) {
   Obj o(f, v, "task", {"train", "dev", "test", "format", "text_column", "pair_column", "label_column",
-                       "labels", "max_length", "columns", "metric"});
+                       "labels", "max_length", "columns", "metric", "kind", "label_separator", "threshold"});
+  o.choice("kind", t.kind, {"classification", "regression", "multi_label"});
   o.text("train", t.train);
   o.text("dev", t.dev);
   o.text("test", t.test);
@@ -66,7 +67,24 @@ void readTask(const Failer& f, const json* v, TaskSpec& t) {
     named(t.pairColumn, "pair_column");
     named(t.labelColumn, "label_column");
   }
-  o.choice("metric", t.metric, {"accuracy", "f1", "mcc"});
+  const std::vector<std::string> metrics = taskMetrics(t.kind);
+  t.metric = metrics.front();
+  if (const json* m = o.find("metric")) {
+    t.metric = asText(f, *m, o.at("metric"));
+    if (std::find(metrics.begin(), metrics.end(), t.metric) == metrics.end()) {
+      std::string names;
+      for (const auto& n : metrics) names += (names.empty() ? "" : ", ") + n;
+      o.fail("metric", inQuotes(t.metric) + " is not a metric of a " + t.kind + " task (" + names + ")");
+    }
+  }
+  if (const json* sep = o.find("label_separator")) {
+    t.labelSeparator = asText(f, *sep, o.at("label_separator"));
+    if (t.labelSeparator.empty()) o.fail("label_separator", "must not be empty");
+  }
+  o.real("threshold", t.threshold, Range::NonNegative);
+  if (t.threshold > 1.0) o.fail("threshold", "must be between 0 and 1 (a probability), found " + shown(*o.find("threshold")));
+  if (t.kind == "regression" && !t.labels.empty())
+    o.fail("labels", "a regression has no classes (its label column holds numbers)");
   if (t.metric == "f1" && t.labels.size() > 2)
     o.fail("metric", "\"f1\" (of class 1) needs two classes; task.labels names " + std::to_string(t.labels.size()));
 }
@@ -289,6 +307,17 @@ void checkConsistency(const Failer& f, Experiment& e) {
       f.fail("task.train", "required by " + path + " (data \"train\")");
     if (!s.augment.method.empty() && s.data != "train")
       f.fail(path + ".augment", "augments the task's training data; the stage reads data \"" + s.data + "\"");
+    if (e.task.kind == "regression" && s.losses.softTargets > 0) {
+      // TinyBERT's prediction stage for STS-B: MSE between the logits instead of soft targets.
+      if (s.losses == presetLosses(s.kind)) {
+        s.losses.logitMse = s.losses.softTargets;
+        s.losses.softTargets = 0.0;
+      } else {
+        f.fail(path + ".losses.soft_targets",
+               "does not apply to a regression task: its one output is a number, not a distribution over "
+               "classes to soften (use logit_mse, the teacher's output as the target, as TinyBERT does for STS-B)");
+      }
+    }
   }
   if (e.student.kind != "bilstm") return;
   for (size_t i = 0; i < e.stages.size(); ++i) {
@@ -312,6 +341,13 @@ void checkConsistency(const Failer& f, Experiment& e) {
 }
 
 }  // namespace
+
+std::vector<std::string> taskMetrics(const std::string& kind) {
+  if (kind == "classification") return {"accuracy", "f1", "mcc"};
+  if (kind == "regression") return {"pearson", "spearman"};
+  if (kind == "multi_label") return {"micro_f1", "macro_f1", "exact_match"};
+  return {};
+}
 
 LossSpec presetLosses(const std::string& kind) {
   LossSpec l;

@@ -61,11 +61,24 @@ struct TaskSpec {
   /// TSV/CSV files without a header row (GLUE's CoLA): their column names in order; empty =
   /// the first line is the header.
   std::vector<std::string> columns;
+  /// What is predicted: classification (one class per example) | regression (one number;
+  /// a float label column) | multi_label (any number of classes per example, sigmoid outputs).
+  std::string kind = "classification";
   /// The task's headline metric: picks the best checkpoint, gives the retention and heads
-  /// the summary. accuracy | f1 (of class 1; two classes) | mcc (Matthews; with more than two
-  /// classes Gorodkin's R_K, as scikit-learn computes it).
+  /// the summary. classification: accuracy | f1 (of class 1; two classes) | mcc (Matthews;
+  /// with more than two classes Gorodkin's R_K, as scikit-learn computes it). regression:
+  /// pearson | spearman. multi_label: micro_f1 | macro_f1 | exact_match. The default is the
+  /// first of the kind's list.
   std::string metric = "accuracy";
+  /// multi_label: what joins several class names in one label column ("label_separator").
+  std::string labelSeparator = ",";
+  /// multi_label: a class is predicted when its sigmoid output is at least this (0..1).
+  double threshold = 0.5;
 };
+
+/// The metrics a task kind offers, its default first ("accuracy", "f1", "mcc" for a
+/// classification). Empty for an unknown kind.
+std::vector<std::string> taskMetrics(const std::string& kind);
 
 /// Where the tokenizer comes from.
 struct TokenizerSpec {

@@ -137,7 +137,10 @@ json Experiment::toJson() const {
             {"labels", task.labels},
             {"max_length", task.maxLength},
             {"columns", task.columns},
-            {"metric", task.metric}}},
+            {"metric", task.metric},
+            {"kind", task.kind},
+            {"label_separator", task.labelSeparator},
+            {"threshold", task.threshold}}},
           {"tokenizer",
            {{"from", tokenizer.from},
             {"path", tokenizer.path},
@@ -252,9 +255,9 @@ void applyOverride(json& document, const std::string& assignment) {
 
 bool operator==(const TaskSpec& a, const TaskSpec& b) {
   return std::tie(a.train, a.dev, a.test, a.format, a.textColumn, a.pairColumn, a.labelColumn, a.labels,
-                  a.maxLength, a.columns, a.metric) ==
+                  a.maxLength, a.columns, a.metric, a.kind, a.labelSeparator, a.threshold) ==
          std::tie(b.train, b.dev, b.test, b.format, b.textColumn, b.pairColumn, b.labelColumn, b.labels,
-                  b.maxLength, b.columns, b.metric);
+                  b.maxLength, b.columns, b.metric, b.kind, b.labelSeparator, b.threshold);
 }
 
 bool operator==(const TokenizerSpec& a, const TokenizerSpec& b) {

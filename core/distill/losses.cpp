@@ -115,6 +115,46 @@ torch::Tensor hardLabelCe(const torch::Tensor& studentLogits, const torch::Tenso
   return torch::nn::functional::cross_entropy(studentLogits, labels.to(studentLogits.device()));
 }
 
+torch::Tensor hardLabelMse(const torch::Tensor& studentLogits, const torch::Tensor& labels) {
+  const std::string loss = "hard-label MSE loss";
+  checkFloating(loss, studentLogits, "student outputs");
+  checkFloating(loss, labels, "labels");
+  const bool column = studentLogits.dim() == 2 && studentLogits.size(1) == 1;
+  if (!(column || studentLogits.dim() == 1) || labels.dim() != 1 || labels.size(0) != studentLogits.size(0))
+    shapeError(loss + ": student outputs " + shapeText(studentLogits.sizes()) + " vs labels " +
+               shapeText(labels.sizes()) + " (expected [B,1] and [B]: a regression has one output)");
+  if (labels.numel() == 0) shapeError(loss + ": the batch is empty");
+  const auto out = column ? studentLogits.squeeze(1) : studentLogits;
+  return torch::mse_loss(out, labels.to(out.device(), out.scalar_type()));
+}
+
+torch::Tensor hardLabelBce(const torch::Tensor& studentLogits, const torch::Tensor& targets) {
+  const std::string loss = "hard-label BCE loss";
+  checkFloating(loss, studentLogits, "student logits");
+  checkFloating(loss, targets, "targets");
+  if (studentLogits.dim() != 2 || targets.sizes() != studentLogits.sizes())
+    shapeError(loss + ": student logits " + shapeText(studentLogits.sizes()) + " vs targets " +
+               shapeText(targets.sizes()) + " (expected both [B,C])");
+  if (targets.numel() == 0) shapeError(loss + ": the batch is empty");
+  return torch::binary_cross_entropy_with_logits(studentLogits,
+                                                 targets.to(studentLogits.device(), studentLogits.scalar_type()));
+}
+
+torch::Tensor softTargetBernoulli(const torch::Tensor& studentLogits, const torch::Tensor& teacherLogits,
+                                  double temperature, bool kl) {
+  const std::string loss = kl ? "soft-target Bernoulli KL loss" : "soft-target Bernoulli CE loss";
+  checkLogitPair(loss, studentLogits, teacherLogits);
+  checkTemperature(loss, temperature);
+  const auto teacher = constantLike(teacherLogits, studentLogits) / temperature;
+  const auto s = studentLogits / temperature;
+  const auto logQ = torch::log_sigmoid(s), log1mQ = torch::log_sigmoid(-s);
+  const auto logP = torch::log_sigmoid(teacher), log1mP = torch::log_sigmoid(-teacher);
+  const auto p = logP.exp(), p1 = log1mP.exp();
+  if (!kl) return (-(p * logQ + p1 * log1mQ)).mean();
+  const auto divergence = p * (logP - logQ) + p1 * (log1mP - log1mQ);
+  return divergence.sum() / static_cast<double>(studentLogits.size(0)) * (temperature * temperature);
+}
+
 torch::Tensor logitMse(const torch::Tensor& studentLogits, const torch::Tensor& teacherLogits) {
   const std::string loss = "logit MSE loss";
   checkLogitPair(loss, studentLogits, teacherLogits);

@@ -40,6 +40,22 @@ torch::Tensor softTargetCe(const torch::Tensor& studentLogits, const torch::Tens
 /// in 0..C-1.
 torch::Tensor hardLabelCe(const torch::Tensor& studentLogits, const torch::Tensor& labels);
 
+/// A regression's hard loss (Hugging Face's for problem_type "regression"): the mean squared
+/// error between the one output and the gold value. Logits [B,1] (or [B]); labels float [B].
+torch::Tensor hardLabelMse(const torch::Tensor& studentLogits, const torch::Tensor& labels);
+
+/// A multi-label task's hard loss (problem_type "multi_label_classification"): binary
+/// cross-entropy of sigmoid(logits) with the 0/1 targets, the mean over B×C. Logits and
+/// targets [B,C].
+torch::Tensor hardLabelBce(const torch::Tensor& studentLogits, const torch::Tensor& targets);
+
+/// Soft targets of a multi-label task: each class is a Bernoulli variable, the teacher's
+/// p = sigmoid(t/T), the student's q = sigmoid(s/T). kl: T² · Σ_c KL(Bern(p) || Bern(q)) / B
+/// (the two-outcome analogue of softTargetKl); ce: the mean over B×C of the binary
+/// cross-entropy −p·log q − (1−p)·log(1−q) (analogue of softTargetCe). Logits [B,C].
+torch::Tensor softTargetBernoulli(const torch::Tensor& studentLogits, const torch::Tensor& teacherLogits,
+                                  double temperature, bool kl);
+
 /// Tang et al.'s logit regression: mean squared error over all B×C elements. Logits [B,C].
 torch::Tensor logitMse(const torch::Tensor& studentLogits, const torch::Tensor& teacherLogits);
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -32,13 +33,16 @@ struct EvalMetrics {
   std::string split;          ///< "dev" or "test"
   int64_t globalStep = 0;
   int64_t examples = 0;
-  double accuracy = 0.0;
+  double accuracy = 0.0;      ///< -1 for a regression (it has none)
   double f1 = -1.0;           ///< -1 when not two classes
   double mcc = -1.0;          ///< Matthews correlation (multi-class R_K with more than two classes)
   bool binary = false;
   bool best = false;          ///< the best student so far (its checkpoint is kept)
   std::string metric = "accuracy";  ///< the task's headline metric (task.metric)
   double score = 0.0;         ///< its value
+  /// A regression's or multi-label task's own figures, by metric name (pearson, spearman;
+  /// micro_f1, macro_f1, exact_match); empty for a classification.
+  std::vector<std::pair<std::string, double>> figures;
 };
 
 /// Attention of one mapped pair of layers for the probe sentence; matrices are row-major
@@ -61,7 +65,8 @@ struct AttentionSnapshot {
 
 /// What a model keeps and costs.
 struct ModelFigures {
-  double accuracy = -1.0;     ///< dev accuracy; -1 when there is no dev set
+  bool evaluated = false;     ///< measured on a dev set (accuracy and score are then set)
+  double accuracy = -1.0;     ///< dev accuracy; -1 without a dev set, or for a regression (it has none)
   double score = -1.0;        ///< dev value of the task's metric (RunSummary::metric); -1 without a dev set
   int64_t parameters = 0;
   double sizeMb = 0.0;        ///< float32 bytes / 10^6

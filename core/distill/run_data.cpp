@@ -24,6 +24,8 @@ data::DatasetSpec datasetSpec(const TaskSpec& t, const std::string& path) {
   d.pairColumn = t.pairColumn;
   d.labelColumn = t.labelColumn;
   d.columns = t.columns;
+  d.kind = t.kind;
+  d.labelSeparator = t.labelSeparator;
   return d;
 }
 

@@ -26,6 +26,7 @@ nlohmann::json toJson(const EvalMetrics& m) {
                       {"accuracy", m.accuracy}, {"best", m.best}, {"metric", m.metric}, {"score", m.score}};
   j["mcc"] = m.mcc;
   if (m.binary) j["f1"] = m.f1;
+  for (const auto& [name, value] : m.figures) j[name] = value;
   return j;
 }
 
@@ -33,8 +34,8 @@ nlohmann::json toJson(const RunSummary& s) {
   auto figures = [](const ModelFigures& f) {
     nlohmann::json j = {{"parameters", f.parameters}, {"size_mb", f.sizeMb}, {"latency_ms", f.latencyMs},
                         {"latency_b32_ms", f.latencyBatchMs}};
-    j["accuracy"] = f.accuracy >= 0 ? nlohmann::json(f.accuracy) : nlohmann::json(nullptr);
-    j["score"] = f.accuracy >= 0 ? nlohmann::json(f.score) : nlohmann::json(nullptr);
+    j["accuracy"] = f.evaluated && f.accuracy >= 0 ? nlohmann::json(f.accuracy) : nlohmann::json(nullptr);
+    j["score"] = f.evaluated ? nlohmann::json(f.score) : nlohmann::json(nullptr);
     return j;
   };
   return {{"teacher", figures(s.teacher)},
@@ -119,7 +120,9 @@ RunSummary readSummary(const std::string& path) {
     f.latencyMs = number(*it, at, "latency_ms", false);
     f.latencyBatchMs = std::max(0.0, number(*it, at, "latency_b32_ms", true));
     // Runs from before task.metric: their metric was accuracy.
-    f.score = it->contains("score") ? number(*it, at, "score", true) : f.accuracy;
+    const bool hasScore = it->contains("score");
+    f.score = hasScore ? number(*it, at, "score", true) : f.accuracy;
+    f.evaluated = hasScore ? !(*it)["score"].is_null() : f.accuracy >= 0;
     return f;
   };
   if (!j.is_object()) throw Error(ErrorKind::Format, path + ": must be a JSON object");

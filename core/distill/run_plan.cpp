@@ -12,7 +12,8 @@
 namespace retort::distill {
 namespace {
 
-model::BertConfig configFrom(const BertShape& s, int64_t vocab, int64_t pad, const std::vector<std::string>& labels) {
+model::BertConfig configFrom(const BertShape& s, int64_t vocab, int64_t pad, const std::vector<std::string>& labels,
+                             const std::string& taskKind) {
   model::BertConfig c;
   c.vocabSize = vocab;
   c.hiddenSize = s.hidden;
@@ -25,6 +26,7 @@ model::BertConfig configFrom(const BertShape& s, int64_t vocab, int64_t pad, con
   c.attentionProbsDropoutProb = s.attentionDropout;
   c.padTokenId = pad;
   c.labels = labels;
+  c.problemType = model::problemTypeOf(taskKind);
   c.validate("experiment");
   return c;
 }
@@ -36,13 +38,17 @@ void planCheckpointTeacher(TeacherPlan& t, const Experiment& e, io::LoadedCheckp
   t.model = ck.model;
   const bool hasClassifier = t.model->heads().classifier;
   const bool sameCount = hasClassifier && t.model->config().numLabels() == static_cast<int64_t>(labels.size());
-  const bool fits = sameCount && (genericLabels(t.model->config().labels) || t.model->config().labels == labels);
+  const bool sameProblem = t.model->config().effectiveProblemType() == model::problemTypeOf(e.task.kind);
+  const bool fits = sameCount && sameProblem &&
+                    (genericLabels(t.model->config().labels) || t.model->config().labels == labels ||
+                     e.task.kind == "regression");
   if (e.teacher.finetune == "always" || (e.teacher.finetune == "auto" && !fits)) {
     observer.onMessage(e.teacher.checkpoint + ": fine-tuning the teacher on the task (" +
                        (hasClassifier ? std::string("its classifier has other classes") : std::string("no classifier")) +
                        (e.teacher.finetune == "always" ? ", teacher.finetune is always)" : ")"));
     model::BertConfig config = ck.config;
     config.labels = labels;
+    config.problemType = model::problemTypeOf(e.task.kind);
     model::BertModel tuned(config, model::BertHeads{true, true, t.model->heads().mlm});
     {
       torch::NoGradGuard noGrad;
@@ -75,7 +81,7 @@ void planTeacher(RunPlan& plan, const Experiment& e, io::LoadedCheckpoint* ck, O
     model::BertHeads heads;
     heads.mlm = e.teacher.mlmPretraining;
     t.model = model::BertModel(configFrom(e.teacher.architecture, plan.data.vocabSize, plan.data.specials.pad,
-                                          plan.data.labels()),
+                                          plan.data.labels(), e.task.kind),
                                heads);
     t.trained = t.finetune = true;
     t.pretrain = e.teacher.mlmPretraining;
@@ -131,7 +137,7 @@ std::unique_ptr<StudentModel> makeStudent(const Experiment& e, const RunData& d)
   }
   model::BertHeads heads{true, true, studentMlm};
   return std::make_unique<BertStudent>(
-      model::BertModel(configFrom(sp.architecture, d.vocabSize, d.specials.pad, d.labels()), heads));
+      model::BertModel(configFrom(sp.architecture, d.vocabSize, d.specials.pad, d.labels(), e.task.kind), heads));
 }
 
 /// The layer pairs of a BERT student and, when a stage has hidden or embedding terms, their
@@ -200,6 +206,8 @@ std::unique_ptr<RunPlan> planRun(const Experiment& e, Observer& observer, RunCon
   PhaseContext base;
   base.specials = plan->data.specials;
   base.metric = e.task.metric;
+  base.threshold = e.task.threshold;
+  base.taskKind = e.task.kind;
   base.teacherCache = e.teacherCache;
   base.teacherCacheLimitGb = e.teacherCacheLimitGb;
   base.vocabSize = plan->data.vocabSize;

@@ -40,12 +40,14 @@ int64_t medianLength(const data::EncodedDataset& d) {
 
 RunSummary summarizeModels(StudentModel& teacher, StudentModel& student, const data::EncodedDataset& train,
                            const data::EncodedDataset* dev, const torch::Device& device,
-                           const std::string& metric) {
+                           const std::string& metric, double threshold) {
   RunSummary summary;
   summary.metric = metric;
   summary.typicalLength = medianLength(train);
   if (dev && !dev->examples.empty()) {
-    const auto t = evaluateModel(teacher, *dev, device), s = evaluateModel(student, *dev, device);
+    const auto t = evaluateModel(teacher, *dev, device, 64, nullptr, threshold);
+    const auto s = evaluateModel(student, *dev, device, 64, nullptr, threshold);
+    summary.teacher.evaluated = summary.student.evaluated = true;
     summary.teacher.accuracy = t.accuracy;
     summary.student.accuracy = s.accuracy;
     summary.teacher.score = eval::metricScore(t, metric);

@@ -19,9 +19,10 @@ int64_t medianLength(const data::EncodedDataset& data);
 
 /// Measures both models and fills every figure of the summary except runDir, name,
 /// cancelled and seconds. dev may be null or empty (accuracies and scores then stay -1 and
-/// retention 0). metric: task.metric, whose scores give the retention.
+/// retention 0). metric: task.metric, whose scores give the retention; threshold: a
+/// multi-label task's (task.threshold).
 RunSummary summarizeModels(StudentModel& teacher, StudentModel& student, const data::EncodedDataset& train,
                            const data::EncodedDataset* dev, const torch::Device& device,
-                           const std::string& metric = "accuracy");
+                           const std::string& metric = "accuracy", double threshold = 0.5);
 
 }  // namespace retort::distill

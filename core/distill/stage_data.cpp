@@ -80,7 +80,8 @@ const data::EncodedDataset& StageData::augmented(size_t stageIndex) {
   if (a.write) {
     fs::create_directories(fs::path(m_runDir) / "augmented");
     const std::string path = (fs::path(m_runDir) / "augmented" / (s.name + ".tsv")).string();
-    data::writeDatasetTsv(path, made.examples, made.labels, !m_experiment.task.pairColumn.empty());
+    data::writeDatasetTsv(path, made.examples, made.labels, !m_experiment.task.pairColumn.empty(), made.kind,
+                          m_experiment.task.labelSeparator);
     m_observer.onMessage(s.name + ": augmented data written to " + path);
   }
   m_sets.push_back(data::encodeDataset(made, *m_data.tokenizer, m_experiment.task.maxLength));

@@ -145,12 +145,21 @@ std::map<std::string, torch::Tensor> computeLosses(const StepSpec& c, const data
     t = teacher->forward(inputs, to);
   }
 
-  if (l.softTargets > 0)
-    terms["soft_targets"] = l.softTargets * (l.softKind == "ce" ? softTargetCe(s.logits, t.logits, l.temperature)
-                                                                : softTargetKl(s.logits, t.logits, l.temperature));
+  if (l.softTargets > 0) {
+    if (c.taskKind == "regression")
+      throw Error(ErrorKind::InvalidArgument, c.name + ": soft targets do not apply to a regression (use logit_mse)");
+    if (c.taskKind == "multi_label")
+      terms["soft_targets"] = l.softTargets * softTargetBernoulli(s.logits, t.logits, l.temperature, l.softKind != "ce");
+    else
+      terms["soft_targets"] = l.softTargets * (l.softKind == "ce" ? softTargetCe(s.logits, t.logits, l.temperature)
+                                                                  : softTargetKl(s.logits, t.logits, l.temperature));
+  }
   if (l.hardLabels > 0) {
     if (!batch.labels.defined()) throw Error(ErrorKind::InvalidArgument, c.name + ": hard-label loss on unlabeled data");
-    terms["hard_labels"] = l.hardLabels * hardLabelCe(s.logits, batch.labels);
+    const torch::Tensor hard = c.taskKind == "regression"    ? hardLabelMse(s.logits, batch.labels)
+                               : c.taskKind == "multi_label" ? hardLabelBce(s.logits, batch.labels)
+                                                             : hardLabelCe(s.logits, batch.labels);
+    terms["hard_labels"] = l.hardLabels * hard;
   }
   if (l.logitMse > 0) terms["logit_mse"] = l.logitMse * logitMse(s.logits, t.logits);
   if (l.mlm > 0) terms["mlm"] = l.mlm * mlmLoss(s.mlmLogits, batch.mlmLabels.index({so.mlmPositions}));

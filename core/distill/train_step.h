@@ -34,6 +34,9 @@ class TeacherLogitCache;
 /// optimisation settings. Handles and pointers only; the caller owns the models.
 struct StepSpec {
   std::string name;                           ///< the phase's name, for messages
+  /// task.kind: which hard and soft losses apply to the logits (classification: CE and
+  /// softmax soft targets; regression: MSE; multi_label: BCE and Bernoulli soft targets).
+  std::string taskKind = "classification";
   OptimSpec optim;
   LossSpec losses;
   StudentModel* student = nullptr;            ///< the model that learns (a teacher being trained, too)

@@ -134,7 +134,8 @@ RunSummary execute(const Experiment& e, const nlohmann::json& document, Observer
   if (plan->teacher.trained) teacher.save((fs::path(runDir) / "teacher").string(), plan->data.tokenizer.get());
 
   RunSummary summary =
-      summarizeModels(teacher, *plan->student, plan->data.trainEncoded, plan->data.devSet(), device, e.task.metric);
+      summarizeModels(teacher, *plan->student, plan->data.trainEncoded, plan->data.devSet(), device, e.task.metric,
+                      e.task.threshold);
   summary.runDir = runDir;
   summary.cancelled = cancelled;
   summary.name = e.name;

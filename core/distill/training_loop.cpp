@@ -22,7 +22,7 @@ std::vector<float> toVector(const torch::Tensor& t) {
 /// Evaluates on the dev set (if any) and keeps a new best student.
 void evaluatePhase(PhaseContext& c, RunState& state) {
   if (!c.dev || c.dev->examples.empty()) return;
-  const auto scores = evaluateModel(*c.student, *c.dev, c.device, 64, c.world);
+  const auto scores = evaluateModel(*c.student, *c.dev, c.device, 64, c.world, c.threshold);
   EvalMetrics e;
   e.stage = c.name;
   e.model = c.modelName;
@@ -35,6 +35,9 @@ void evaluatePhase(PhaseContext& c, RunState& state) {
   e.mcc = scores.mcc;
   e.metric = c.metric;
   e.score = eval::metricScore(scores, c.metric);
+  if (scores.kind == "regression") e.figures = {{"pearson", scores.pearson}, {"spearman", scores.spearman}};
+  else if (scores.kind == "multi_label")
+    e.figures = {{"micro_f1", scores.microF1}, {"macro_f1", scores.macroF1}, {"exact_match", scores.exactMatch}};
   if (c.bestWeights && e.score > state.bestScore) {
     state.bestScore = e.score;
     state.bestGlobalStep = state.globalStep;
@@ -173,27 +176,54 @@ PhaseBatch phaseBatch(const PhaseContext& c, const std::vector<size_t>& indices,
 }
 
 eval::ClassificationScores evaluateModel(StudentModel& m, const data::EncodedDataset& data,
-                                         const torch::Device& device, int64_t batchSize, distributed::World* world) {
+                                         const torch::Device& device, int64_t batchSize, distributed::World* world,
+                                         double threshold) {
   const bool wasTraining = m.module().is_training();
   m.setTraining(false);
   torch::NoGradGuard noGrad;
   const int64_t n = static_cast<int64_t>(data.examples.size());
   const bool parallel = world && world->size() > 1;
   const auto [begin, end] = parallel ? shareOf(n, world->size(), world->rank()) : std::pair<int64_t, int64_t>{0, n};
-  // Predictions by row (with several ranks, +1 at this rank's rows and 0 elsewhere, then summed).
-  auto byRow = torch::zeros({n}, torch::kLong);
-  int64_t* out = byRow.data_ptr<int64_t>();
+  const bool regression = data.kind == "regression", multiLabel = data.kind == "multi_label";
+  const int64_t width = multiLabel ? data.numLabels : 1;
+  // Predictions by row: class ids + 1, values or 0/1 per class at this rank's rows and 0
+  // elsewhere; with several ranks summed over the ranks.
+  auto byRow = regression || multiLabel ? torch::zeros({n, width}, torch::kDouble) : torch::zeros({n, 1}, torch::kLong);
   for (int64_t first = begin; first < end; first += batchSize) {
     std::vector<size_t> indices;
     for (int64_t i = first; i < std::min(end, first + batchSize); ++i) indices.push_back(static_cast<size_t>(i));
     auto batch = data::collate(data, indices).to(device);
     model::ForwardOptions o;
     auto logits = m.forward(batch.inputs(), o).logits;
-    auto pred = logits.argmax(-1).to(torch::kCPU).contiguous();
-    for (size_t k = 0; k < indices.size(); ++k) out[indices[k]] = pred.data_ptr<int64_t>()[k] + 1;
+    torch::Tensor pred;
+    if (regression) pred = logits.reshape({-1, 1}).to(torch::kCPU, torch::kDouble);
+    else if (multiLabel) pred = torch::sigmoid(logits).ge(threshold).to(torch::kCPU, torch::kDouble);
+    else pred = logits.argmax(-1).add(1).reshape({-1, 1}).to(torch::kCPU);
+    byRow.narrow(0, first, static_cast<int64_t>(indices.size())).copy_(pred);
   }
   m.setTraining(wasTraining);
   if (parallel) world->allReduceSum(byRow, "dev evaluation all-reduce");
+  byRow = byRow.contiguous();
+  if (regression) {
+    std::vector<double> predicted(static_cast<size_t>(n)), gold(static_cast<size_t>(n));
+    const double* p = byRow.data_ptr<double>();
+    for (int64_t i = 0; i < n; ++i) {
+      predicted[static_cast<size_t>(i)] = p[i];
+      gold[static_cast<size_t>(i)] = data.examples[static_cast<size_t>(i)].targets.at(0);
+    }
+    return eval::scoreRegression(predicted, gold);
+  }
+  if (multiLabel) {
+    std::vector<std::vector<uint8_t>> predicted(static_cast<size_t>(n)), gold(static_cast<size_t>(n));
+    const double* p = byRow.data_ptr<double>();
+    for (int64_t i = 0; i < n; ++i) {
+      auto& row = predicted[static_cast<size_t>(i)];
+      for (int64_t c = 0; c < width; ++c) row.push_back(p[i * width + c] > 0.5 ? 1 : 0);
+      for (float t : data.examples[static_cast<size_t>(i)].targets)
+        gold[static_cast<size_t>(i)].push_back(t > 0.5f ? 1 : 0);
+    }
+    return eval::scoreMultiLabelTask(predicted, gold);
+  }
   std::vector<int64_t> predicted(static_cast<size_t>(n)), gold(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) {
     predicted[static_cast<size_t>(i)] = byRow.data_ptr<int64_t>()[i] - 1;

@@ -68,6 +68,7 @@ struct PhaseContext : StepSpec {
   std::vector<torch::Tensor>* bestWeights = nullptr;
   std::string modelName = "student";          ///< for evaluation reports
   std::string metric = "accuracy";            ///< task.metric: what "best" means
+  double threshold = 0.5;                     ///< task.threshold (multi_label evaluation)
   std::string teacherCache = "off";           ///< experiment teacher_cache: auto | memory | off
   double teacherCacheLimitGb = 2.0;
   CheckpointSink* checkpoints = nullptr;      ///< null: no checkpoints
@@ -103,12 +104,15 @@ PhaseBatch streamBatch(const PhaseContext& context, const RunState& state);
 /// (maskSeed of state.seed and state.globalStep), shared out over state's ranks, on the device.
 PhaseBatch phaseBatch(const PhaseContext& context, const std::vector<size_t>& indices, const RunState& state);
 
-/// Accuracy (and F1/MCC for two classes) of a model on an encoded, labeled dataset. With a
-/// world of several ranks each rank predicts its share of the rows and the predictions are
-/// summed over the ranks, so every rank gets the scores of the whole set.
+/// The dev figures of a model on an encoded, labeled dataset, as data.kind says: accuracy
+/// (and F1/MCC) of a classification, Pearson/Spearman of a regression's one output, the
+/// micro/macro F1 and exact match of a multi-label task (a class is predicted when its
+/// sigmoid is at least `threshold`). With a world of several ranks each rank predicts its
+/// share of the rows and the predictions are summed over the ranks, so every rank gets the
+/// scores of the whole set.
 eval::ClassificationScores evaluateModel(StudentModel& model, const data::EncodedDataset& data,
                                          const torch::Device& device, int64_t batchSize = 64,
-                                         distributed::World* world = nullptr);
+                                         distributed::World* world = nullptr, double threshold = 0.5);
 
 /// Teacher and student attention of the probe for every mapped pair with attention.
 AttentionSnapshot takeAttentionSnapshot(const PhaseContext& context, int64_t globalStep);

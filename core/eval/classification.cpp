@@ -39,11 +39,45 @@ ClassificationScores scoreClassification(const std::vector<int64_t>& predicted,
   return s;
 }
 
+ClassificationScores scoreRegression(const std::vector<double>& predicted, const std::vector<double>& gold) {
+  if (predicted.size() != gold.size())
+    throw Error(ErrorKind::Shape, "scoring: " + std::to_string(predicted.size()) + " predictions for " +
+                                      std::to_string(gold.size()) + " gold values");
+  ClassificationScores s;
+  s.kind = "regression";
+  s.accuracy = -1.0;
+  s.mcc = -1.0;
+  s.examples = static_cast<int64_t>(gold.size());
+  if (gold.size() < 2) return s;
+  s.pearson = pearson(predicted, gold);
+  s.spearman = spearman(predicted, gold);
+  return s;
+}
+
+ClassificationScores scoreMultiLabelTask(const std::vector<std::vector<uint8_t>>& predicted,
+                                         const std::vector<std::vector<uint8_t>>& gold) {
+  ClassificationScores s;
+  s.kind = "multi_label";
+  s.mcc = -1.0;
+  const MultiLabelScores m = scoreMultiLabel(predicted, gold);
+  s.examples = m.examples;
+  s.microF1 = m.microF1;
+  s.macroF1 = m.macroF1;
+  s.exactMatch = s.accuracy = m.exactMatch;
+  return s;
+}
+
 double metricScore(const ClassificationScores& scores, const std::string& metric) {
   if (metric == "accuracy") return scores.accuracy;
   if (metric == "f1") return scores.binary ? scores.f1 : -1.0;
   if (metric == "mcc") return scores.mcc;
-  throw Error(ErrorKind::InvalidArgument, "unknown metric \"" + metric + "\" (accuracy, f1, mcc)");
+  if (metric == "pearson") return scores.pearson;
+  if (metric == "spearman") return scores.spearman;
+  if (metric == "micro_f1") return scores.microF1;
+  if (metric == "macro_f1") return scores.macroF1;
+  if (metric == "exact_match") return scores.exactMatch;
+  throw Error(ErrorKind::InvalidArgument, "unknown metric \"" + metric +
+                                              "\" (accuracy, f1, mcc, pearson, spearman, micro_f1, macro_f1, exact_match)");
 }
 
 }  // namespace retort::eval

@@ -25,7 +25,7 @@ const std::set<std::string>& interpretedKeys() {
       "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
       "intermediate_size", "hidden_act", "hidden_dropout_prob", "attention_probs_dropout_prob",
       "max_position_embeddings", "type_vocab_size", "initializer_range", "layer_norm_eps",
-      "pad_token_id", "id2label", "label2id", "num_labels", "model_type"};
+      "pad_token_id", "id2label", "label2id", "num_labels", "model_type", "problem_type"};
   return keys;
 }
 
@@ -102,6 +102,13 @@ BertConfig BertConfig::fromJson(const json& j, const std::string& source) {
     c.labels.clear();
     for (int64_t i = 0; i < n; ++i) c.labels.push_back("LABEL_" + std::to_string(i));
   }
+  if (j.contains("problem_type") && !j["problem_type"].is_null()) {
+    c.problemType = getString(j, source, "problem_type", "");
+    if (c.problemType != "regression" && c.problemType != "single_label_classification" &&
+        c.problemType != "multi_label_classification")
+      bad(source, "problem_type",
+          "\"" + c.problemType + "\" is not regression, single_label_classification or multi_label_classification");
+  }
   for (auto& [k, v] : j.items())
     if (!interpretedKeys().count(k)) c.extra[k] = v;
   c.validate(source);
@@ -143,7 +150,19 @@ json BertConfig::toJson() const {
   }
   j["id2label"] = id2label;
   j["label2id"] = label2id;
+  if (!problemType.empty()) j["problem_type"] = problemType;
   return j;
+}
+
+std::string BertConfig::effectiveProblemType() const {
+  if (!problemType.empty()) return problemType;
+  return numLabels() == 1 ? "regression" : "single_label_classification";
+}
+
+std::string problemTypeOf(const std::string& taskKind) {
+  if (taskKind == "regression") return "regression";
+  if (taskKind == "multi_label") return "multi_label_classification";
+  return "single_label_classification";
 }
 
 void BertConfig::save(const std::string& path) const {

@@ -27,11 +27,17 @@ struct BertConfig {
   int64_t padTokenId = 0;                  ///< pad_token_id
   /// id2label: the class names, index = class id. num_labels = its size (default 2).
   std::vector<std::string> labels = {"LABEL_0", "LABEL_1"};
+  /// problem_type of BertForSequenceClassification: "" (not given), "regression",
+  /// "single_label_classification" or "multi_label_classification".
+  std::string problemType;
   /// Every key of the file that Retort does not interpret, kept for a faithful round trip.
   nlohmann::json extra = nlohmann::json::object();
 
   int64_t numLabels() const { return static_cast<int64_t>(labels.size()); }
   int64_t headDim() const { return hiddenSize / numAttentionHeads; }
+  /// The problem type as Hugging Face reads it: problem_type when given, else "regression"
+  /// for one label and "single_label_classification" otherwise.
+  std::string effectiveProblemType() const;
 
   /// Throws retort::Error (naming `source` and the key) when a value is out of range.
   void validate(const std::string& source = "config") const;
@@ -46,6 +52,9 @@ struct BertConfig {
 
 /// Number of parameters of the encoder (embeddings + layers + pooler), without heads.
 int64_t backboneParameterCount(const BertConfig& config, bool withPooler = true);
+
+/// The problem_type of a task kind (classification, regression, multi_label).
+std::string problemTypeOf(const std::string& taskKind);
 
 /// The hidden_act values Retort computes.
 const std::vector<std::string>& supportedActivations();

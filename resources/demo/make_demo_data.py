@@ -11,6 +11,13 @@ Writes, in the output directory:
                                  address: early (1790-1860), middle (1861-1932), modern (1933-2021)
   corpus.txt                     unlabeled passages of the training addresses, one per line
                                  (general distillation, MLM pre-training, tokenizer training)
+  year/{train,dev,test}.tsv      the same passages for a regression: "sentence<TAB>score", where
+                                 score = (year of the address - 1900) / 100, e.g. -1.1 for 1790
+                                 and 1.21 for 2021 (a scale at which MSE trains well)
+  topics/{train,dev,test}.tsv    the same passages for a multi-label task: "sentence<TAB>topics",
+                                 the topics (war, economy, foreign, law) whose keywords occur in
+                                 the passage as whole words (case-insensitive), joined by ","; a
+                                 passage may have none
 
 A passage is a run of consecutive sentences of one address, 20 to 60 words. Addresses, not
 passages, are split: an address whose year ends in 5 goes to dev, in 0 to test, the rest to
@@ -19,6 +26,7 @@ the three eras by drawing the same number of passages per era (seeded shuffle).
 """
 import hashlib
 import io
+import os
 import json
 import random
 import re
@@ -38,6 +46,21 @@ def era(year):
     if year <= 1932:
         return "middle"
     return "modern"
+
+
+TOPICS = {
+    "war": {"war", "wars", "army", "armies", "navy", "naval", "military", "troops", "soldiers", "enemy", "defense"},
+    "economy": {"tax", "taxes", "taxation", "revenue", "revenues", "debt", "tariff", "budget", "economy",
+                "economic", "prices", "currency", "bank", "banks", "dollars", "inflation"},
+    "foreign": {"treaty", "treaties", "foreign", "diplomatic", "minister", "ambassador", "nations"},
+    "law": {"law", "laws", "court", "courts", "justice", "constitution", "constitutional", "crime", "judicial"},
+}
+WORD = re.compile(r"[a-z]+")
+
+
+def topics_of(passage):
+    words = set(WORD.findall(passage.lower()))
+    return ",".join(t for t, keys in TOPICS.items() if words & keys)
 
 
 def split_of(year):
@@ -90,7 +113,7 @@ def main():
     corpus = []
     for year, _, text in addresses:
         ps = passages(text)
-        pools[split_of(year)][era(year)].extend(ps)
+        pools[split_of(year)][era(year)].extend((p, year) for p in ps)
         if split_of(year) == "train":
             corpus.extend(ps)
     for split, per_era in PER_ERA.items():
@@ -98,13 +121,28 @@ def main():
         for label, pool in pools[split].items():
             if len(pool) < per_era:
                 sys.exit(f"{split}/{label}: only {len(pool)} passages, need {per_era}")
-            rows.extend((p, label) for p in random.sample(pool, per_era))
+            rows.extend((p, label, year) for p, year in random.sample(pool, per_era))
         random.shuffle(rows)
         with open(f"{outdir}/{split}.tsv", "w", encoding="utf-8", newline="\n") as f:
             f.write("sentence\tlabel\n")
-            for p, label in rows:
+            for p, label, _ in rows:
                 f.write(f"{p}\t{label}\n")
         print(f"{split}.tsv: {len(rows)} passages ({per_era} per era)")
+        os.makedirs(f"{outdir}/year", exist_ok=True)
+        with open(f"{outdir}/year/{split}.tsv", "w", encoding="utf-8", newline="\n") as f:
+            f.write("sentence\tscore\n")
+            for p, _, year in rows:
+                f.write(f"{p}\t{(year - 1900) / 100:.2f}\n")
+        os.makedirs(f"{outdir}/topics", exist_ok=True)
+        counts = {t: 0 for t in TOPICS}
+        with open(f"{outdir}/topics/{split}.tsv", "w", encoding="utf-8", newline="\n") as f:
+            f.write("sentence\ttopics\n")
+            for p, _, _ in rows:
+                topics = topics_of(p)
+                for t in filter(None, topics.split(",")):
+                    counts[t] += 1
+                f.write(f"{p}\t{topics}\n")
+        print(f"year/{split}.tsv, topics/{split}.tsv: topics {counts}")
     random.shuffle(corpus)
     with open(f"{outdir}/corpus.txt", "w", encoding="utf-8", newline="\n") as f:
         for p in corpus[:CORPUS_LINES]:

@@ -2,6 +2,7 @@
 // read), filled with the first rows and the label counts, newer files win over older ones,
 // and core's message (file, line) for a malformed file.
 
+#include <QLocale>
 #include <QtTest/QtTest>
 #include <QComboBox>
 #include <QTableWidget>
@@ -88,6 +89,61 @@ class TestTaskPanel : public QObject {
     panel.store(back);
     QVERIFY(back.columns.empty());
     QCOMPARE(panel.firstText(), QStringLiteral("x 0"));
+  }
+
+  void kindGuessedFromANewFile() {
+    // Decimal labels: a regression (its metrics offered, the values previewed); labels joined by
+    // commas: multi-label; the user's choice then stands, and a document's kind is kept.
+    QTemporaryDir dir;
+    const QString reg = dir.filePath(QStringLiteral("reg.tsv"));
+    std::ofstream(reg.toStdString()) << "sentence\tscore\nfirst one\t4.25\nsecond\t0.5\nthird\t3\n";
+    const QString multi = dir.filePath(QStringLiteral("multi.tsv"));
+    std::ofstream(multi.toStdString()) << "sentence\tlabel\nwar and taxes\twar,economy\ncourts\tlaw\nnothing\t\n";
+    TaskPanel panel;
+    QSignalSpy ready(&panel, &TaskPanel::previewReady);
+    auto* kind = panel.findChild<QComboBox*>(QStringLiteral("taskKind"));
+    auto* metric = panel.findChild<QComboBox*>(QStringLiteral("taskMetric"));
+      QVERIFY(kind && metric);
+    retort::distill::TaskSpec task;
+    task.train = reg.toStdString();
+    task.labelColumn = "score";
+    panel.load(task);  // a document's kind (classification) is not guessed over
+    QVERIFY(ready.wait(30000));
+    QCOMPARE(kind->currentData().toString(), QStringLiteral("classification"));
+    panel.setTrainFile(reg);
+    QVERIFY(ready.wait(30000));
+    QVERIFY2(panel.problem().isEmpty(), qPrintable(panel.problem()));
+    QCOMPARE(kind->currentData().toString(), QStringLiteral("regression"));
+    QCOMPARE(metric->count(), 2);
+    QCOMPARE(metric->itemData(0).toString(), QStringLiteral("pearson"));
+    QCOMPARE(panel.preview()->item(0, 1)->text(), QLocale().toString(4.25, 'g', 6));
+    QVERIFY2(panel.labelSummary().contains(QStringLiteral("a number in “score”")), qPrintable(panel.labelSummary()));
+    retort::distill::TaskSpec back;
+    panel.store(back);
+    QCOMPARE(back.kind, std::string("regression"));
+    QCOMPARE(back.metric, std::string("pearson"));
+
+    task.train = multi.toStdString();
+    task.labelColumn = "label";
+    panel.load(task);
+    QVERIFY(ready.wait(30000));
+    panel.setTrainFile(multi);
+    QVERIFY(ready.wait(30000));
+    QVERIFY2(panel.problem().isEmpty(), qPrintable(panel.problem()));
+    QCOMPARE(kind->currentData().toString(), QStringLiteral("multi_label"));
+    QCOMPARE(metric->currentData().toString(), QStringLiteral("micro_f1"));
+    QCOMPARE(panel.preview()->item(0, 1)->text(), QStringLiteral("economy, war"));
+    QCOMPARE(panel.preview()->item(2, 1)->text(), QString());
+    QVERIFY2(panel.labelSummary().contains(QStringLiteral("economy: 1")) && panel.labelSummary().contains(QStringLiteral("war: 1")),
+             qPrintable(panel.labelSummary()));
+
+    // Picking classification by hand reads the joined names as classes of their own.
+    kind->setCurrentIndex(kind->findData(QStringLiteral("classification")));
+    Q_EMIT kind->activated(kind->currentIndex());
+    QVERIFY(ready.wait(30000));
+    QCOMPARE(kind->currentData().toString(), QStringLiteral("classification"));
+    QCOMPARE(metric->itemData(0).toString(), QStringLiteral("accuracy"));
+    QVERIFY2(panel.problem().contains(QStringLiteral("is empty (every example needs a label)")), qPrintable(panel.problem()));
   }
 
   void aNewerFileWins() {

@@ -319,6 +319,51 @@ class TestWorkbench : public QObject {
     QVERIFY(w.longestStallMs() < 1000);
   }
 
+  void regressionRunShowsItsMetric() {
+    // The demo-year preset (a regression) on slices of its data, from the window: the teacher
+    // is fine-tuned with a one-output head, and the results are in Pearson terms.
+    QTemporaryDir dir;
+    const std::string d = dir.path().toStdString();
+    slice(kResources + "/demo/year/train.tsv", d + "/train.tsv", 48);
+    slice(kResources + "/demo/year/dev.tsv", d + "/dev.tsv", 24);
+    json doc = retort::distill::Experiment::readDocument(kResources + "/presets/demo-year.json");
+    doc["task"]["train"] = d + "/train.tsv";
+    doc["task"]["dev"] = d + "/dev.tsv";
+    doc["task"].erase("test");
+    doc["teacher"]["checkpoint"] = kResources + "/demo/teacher";
+    doc["teacher"]["finetuning"]["max_steps"] = 3;
+    doc["teacher"]["finetuning"]["eval_every"] = 0;
+    for (auto& s : doc["stages"]) {
+      s["optim"]["max_steps"] = 3;
+      s["optim"]["batch_size"] = 8;
+      s["optim"]["log_every"] = 1;
+      s["optim"]["eval_every"] = 0;
+    }
+    const QString path = dir.filePath(QStringLiteral("year.json"));
+    std::ofstream(path.toStdString()) << doc.dump(2);
+    MainWindow w;
+    w.show();
+    QVERIFY(w.openExperiment(path));
+    auto* kind = w.findChild<QComboBox*>(QStringLiteral("taskKind"));
+    QVERIFY(kind);
+    QCOMPARE(kind->currentData().toString(), QStringLiteral("regression"));
+    QSignalSpy done(&w, &MainWindow::runFinished);
+    QVERIFY2(w.startRun(dir.filePath(QStringLiteral("run"))), qPrintable(w.lastError()));
+    QVERIFY(done.wait(180000));
+    QCOMPARE(done.first().first().toBool(), true);
+    QCOMPARE(w.lastSummary().metric, std::string("pearson"));
+    QVERIFY(w.lastSummary().student.evaluated);
+    auto* results = qobject_cast<retort::widgets::ResultsView*>(w.resultsView());
+    QVERIFY(results);
+    QCOMPARE(results->figures().metric, QStringLiteral("pearson"));
+    QVERIFY(results->figures().evaluated());
+    QCOMPARE(results->cellText(0, 1), QLocale().toString(w.lastSummary().student.score, 'f', 4));
+    QCOMPARE(results->cellText(0, 0), QLocale().toString(w.lastSummary().teacher.score, 'f', 4));
+    w.lossChart()->flush();
+    QVERIFY(w.lossChart()->terms().contains(QStringLiteral("logit_mse")));
+    QVERIFY(w.lossChart()->terms().contains(QStringLiteral("hard_labels")));
+  }
+
   void runsOnTwoProcessesBesideStart() {
     // The Processes box beside Start: rank 0 trains in the window, rank 1 is retort-cli; the
     // run logs the steps (and ends with the weights) of the same run on one process.

@@ -41,9 +41,30 @@ class TestClassification : public QObject {
     QCOMPARE(retort::eval::metricScore(rk, "f1"), -1.0);  // F1 of class 1 is a two-class figure
     QCOMPARE(retort::eval::metricScore(rk, "accuracy"), rk.accuracy);
     QVERIFY(retort::test::thrownMessage([&] { retort::eval::metricScore(rk, "auc"); })
-                .contains(QStringLiteral("unknown metric \"auc\" (accuracy, f1, mcc)")));
+                .contains(QStringLiteral("unknown metric \"auc\" (accuracy, f1, mcc, pearson, spearman, micro_f1, "
+                                         "macro_f1, exact_match)")));
     QVERIFY(retort::test::thrownMessage([] { scoreClassification({0}, {0, 1}, 2); })
                 .contains(QStringLiteral("1 predictions for 2 gold labels")));
+  }
+
+  void regressionAndMultiLabelScores() {
+    // Pearson of (1,2,3,4) and (2,4,5,9): means 2.5 and 5; Σdx·dy = 1.5·3 + 0.5·1 + 0.5·0 + 1.5·4 = 11,
+    // Σdx² = 5, Σdy² = 9 + 1 + 0 + 16 = 26 → 11 / sqrt(130). The ranks are equal: Spearman 1.
+    const auto r = retort::eval::scoreRegression({1, 2, 3, 4}, {2, 4, 5, 9});
+    QCOMPARE(r.kind, std::string("regression"));
+    QVERIFY(std::abs(r.pearson - 11.0 / std::sqrt(130.0)) < 1e-12);
+    QVERIFY(std::abs(r.spearman - 1.0) < 1e-12);
+    QCOMPARE(r.accuracy, -1.0);  // a regression has no accuracy
+    QCOMPARE(retort::eval::metricScore(r, "spearman"), r.spearman);
+    QCOMPARE(r.examples, int64_t(4));
+    // Two rows, three classes: TP 3, FP 1, FN 0 → micro F1 = 6 / 7; per class F1 (1, 0, 1), the
+    // class 1 (no gold, one predicted) 0 → macro 2/3; one row exactly right.
+    const auto m = retort::eval::scoreMultiLabelTask({{1, 0, 1}, {1, 1, 0}}, {{1, 0, 1}, {1, 0, 0}});
+    QVERIFY(std::abs(m.microF1 - 2.0 * 3 / (2.0 * 3 + 1)) < 1e-12);
+    QVERIFY(std::abs(m.macroF1 - 2.0 / 3.0) < 1e-12);
+    QCOMPARE(m.exactMatch, 0.5);
+    QCOMPARE(m.accuracy, 0.5);
+    QCOMPARE(retort::eval::metricScore(m, "micro_f1"), m.microF1);
   }
 
   void latencySummary() {

@@ -353,6 +353,110 @@ class TestDataset : public QObject {
     QCOMPARE(readCorpus(path, "sentence").size(), size_t(3));
   }
 
+  void regressionLabels() {
+    const std::string path = tmp("stsb.tsv");
+    writeFile(path, "sentence1\tsentence2\tscore\na\tb\t5.000\nc\td\t0.25\ne\tf\t-1e-1\ng\th\t3\n");
+    DatasetSpec spec = specFor(path);
+    spec.textColumn = "sentence1";
+    spec.pairColumn = "sentence2";
+    spec.labelColumn = "score";
+    spec.kind = "regression";
+    const auto d = readDataset(spec, {"ignored"});
+    QCOMPARE(d.kind, std::string("regression"));
+    QCOMPARE(qt(d.labels), QStringList({"score"}));  // one output, named after the column
+    QCOMPARE(labelIds(d), QList<qint64>({-1, -1, -1, -1}));
+    QList<float> values;
+    for (const auto& ex : d.examples) values << ex.targets.at(0);
+    QCOMPARE(values, QList<float>({5.0f, 0.25f, -0.1f, 3.0f}));
+    QCOMPARE(d.labelCounts(), std::vector<int64_t>({4}));
+
+    // JSON Lines: numbers, integers and strings holding numbers.
+    const std::string jsonl = tmp("reg.jsonl");
+    writeFile(jsonl, "{\"sentence\": \"x\", \"label\": 2.5}\n{\"sentence\": \"y\", \"label\": 7}\n"
+                     "{\"sentence\": \"z\", \"label\": \"-3.75\"}\n");
+    DatasetSpec js = specFor(jsonl);
+    js.kind = "regression";
+    const auto j = readDataset(js);
+    QCOMPARE(j.examples[0].targets, std::vector<float>({2.5f}));
+    QCOMPARE(j.examples[1].targets, std::vector<float>({7.0f}));
+    QCOMPARE(j.examples[2].targets, std::vector<float>({-3.75f}));
+
+    // A label that is not a number names the file, line, value and column.
+    writeFile(path, "sentence1\tsentence2\tscore\na\tb\t4.5\nc\td\tnan\n");
+    const auto e = thrownError([&] { readDataset(spec); });
+    QCOMPARE(e.first, ErrorKind::Format);
+    QCOMPARE(e.second, QString::fromStdString(path + ":3: label \"nan\" of column \"score\" is not a number (a "
+                                                     "regression needs a finite decimal value)"));
+    float v = 0;
+    QVERIFY(!parseTarget("0x10", v));
+    QVERIFY(!parseTarget("1e999", v));
+    QVERIFY(!parseTarget("", v));
+    QVERIFY(parseTarget(" 1.5e2 ", v) && v == 150.0f);
+  }
+
+  void multiLabelLabels() {
+    const std::string path = tmp("multi.tsv");
+    writeFile(path, "sentence\tlabel\nw\twar,economy\nx\t\ny\teconomy\nz\t economy , war ,war\n");
+    DatasetSpec spec = specFor(path);
+    spec.kind = "multi_label";
+    const auto d = readDataset(spec);
+    QCOMPARE(qt(d.labels), QStringList({"economy", "war"}));  // sorted
+    QCOMPARE(d.examples[0].targets, std::vector<float>({1, 1}));
+    QCOMPARE(d.examples[1].targets, std::vector<float>({0, 0}));  // an empty cell: no class
+    QCOMPARE(d.examples[2].targets, std::vector<float>({1, 0}));
+    QCOMPARE(d.examples[3].targets, std::vector<float>({1, 1}));  // spaces trimmed, duplicates once
+    QCOMPARE(d.labelCounts(), std::vector<int64_t>({3, 2}));
+
+    // JSON arrays and another separator; the training classes decide the columns.
+    const std::string jsonl = tmp("multi.jsonl");
+    writeFile(jsonl, "{\"sentence\": \"a\", \"label\": [\"war\"]}\n{\"sentence\": \"b\", \"label\": []}\n"
+                     "{\"sentence\": \"c\", \"label\": \"economy|war\"}\n");
+    DatasetSpec js = specFor(jsonl);
+    js.kind = "multi_label";
+    js.labelSeparator = "|";
+    const auto j = readDataset(js, d.labels);
+    QCOMPARE(j.examples[0].targets, std::vector<float>({0, 1}));
+    QCOMPARE(j.examples[1].targets, std::vector<float>({0, 0}));
+    QCOMPARE(j.examples[2].targets, std::vector<float>({1, 1}));
+
+    writeFile(jsonl, "{\"sentence\": \"a\", \"label\": [\"peace\"]}\n");
+    auto e = thrownError([&] { readDataset(js, d.labels); });
+    QCOMPARE(e.second, QString::fromStdString(jsonl + ":1: class \"peace\" is not one of the training classes (economy, war)"));
+    writeFile(jsonl, "{\"sentence\": \"a\", \"label\": [1.5]}\n");
+    e = thrownError([&] { readDataset(js); });
+    QCOMPARE(e.second, QString::fromStdString(jsonl + ":1: field \"label\" must hold strings or integers (the classes), not number 1.5"));
+    writeFile(path, "sentence\tlabel\nw\twar,,economy\n");
+    e = thrownError([&] { readDataset(spec); });
+    QCOMPARE(e.second, QString::fromStdString(path + ":2: column \"label\" holds an empty class name in \"war,,economy\" "
+                                                     "(classes are separated by \",\")"));
+
+    // Written and read back.
+    const std::string out = tmp("multi-out.tsv");
+    writeDatasetTsv(out, d.examples, d.labels, false, "multi_label", ",");
+    spec = specFor(out);
+    spec.kind = "multi_label";
+    const auto again = readDataset(spec, d.labels);
+    for (size_t i = 0; i < 4; ++i) QCOMPARE(again.examples[i].targets, d.examples[i].targets);
+  }
+
+  void regressionWrittenAndReadBack() {
+    std::vector<Example> examples(2);
+    examples[0].text = "one";
+    examples[0].targets = {0.123456789f};
+    examples[1].text = "two";
+    examples[1].targets = {-42.5f};
+    const std::string path = tmp("reg-out.tsv");
+    writeDatasetTsv(path, examples, {"label"}, false, "regression");
+    DatasetSpec spec = specFor(path);
+    spec.kind = "regression";
+    const auto d = readDataset(spec);
+    QCOMPARE(d.examples[0].targets, examples[0].targets);  // 9 digits: float exact
+    QCOMPARE(d.examples[1].targets, examples[1].targets);
+    examples[1].targets.clear();
+    const auto e = thrownError([&] { writeDatasetTsv(path, examples, {"label"}, false, "regression"); });
+    QCOMPARE(e.second, QString::fromStdString(path + ": example 1 has 0 targets, a regression needs 1"));
+  }
+
   void labelCountsIgnoresUnlabeled() {
     LabeledDataset d;
     d.labels = {"a", "b", "c"};

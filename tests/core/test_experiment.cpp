@@ -192,6 +192,29 @@ class TestExperiment : public QObject {
     QVERIFY(e.stages[2].losses == c);
   }
 
+  void taskKinds() {
+    // A regression: pearson by default, and a preset stage's soft targets become logit MSE
+    // (TinyBERT's prediction stage for STS-B); a multi-label task: micro F1 by default.
+    auto e = Experiment::fromJson(nlohmann::json::parse(R"({"format": 1, "task": {"train": "t", "kind": "regression"},
+        "stages": [{"kind": "intermediate"}, {"kind": "prediction"}, {"kind": "distill"}]})"), "exp.json", "/base");
+    QCOMPARE(e.task.metric, std::string("pearson"));
+    QCOMPARE(e.stages[1].losses.softTargets, 0.0);
+    QCOMPARE(e.stages[1].losses.logitMse, 1.0);
+    QCOMPARE(e.stages[2].losses.logitMse, 1.0);
+    QCOMPARE(e.stages[0].losses.attention, 1.0);
+    const auto back = Experiment::fromJson(e.toJson(), "again.json", "/base");
+    QVERIFY(back.task == e.task);
+    QCOMPARE(back.stages[1].losses.logitMse, 1.0);
+    auto m = Experiment::fromJson(nlohmann::json::parse(R"({"format": 1, "task": {"train": "t", "kind": "multi_label",
+        "label_separator": "|", "threshold": 0.3}})"), "exp.json", "/base");
+    QCOMPARE(m.task.metric, std::string("micro_f1"));
+    QCOMPARE(m.task.labelSeparator, std::string("|"));
+    QCOMPARE(m.task.threshold, 0.3);
+    QCOMPARE(m.stages[0].losses.softTargets, 1.0);  // Bernoulli soft targets apply
+    QVERIFY(Experiment::fromJson(m.toJson(), "again.json", "/base").task == m.task);
+    QCOMPARE(retort::distill::taskMetrics("multi_label"), std::vector<std::string>({"micro_f1", "macro_f1", "exact_match"}));
+  }
+
   void stageNames() {
     const Experiment e = parse(R"({"format": 1, "task": {"train": "t.tsv"}, "stages": [
         {"kind": "intermediate"}, {"kind": "prediction"}, {"kind": "distill", "name": "mine"},
@@ -298,7 +321,7 @@ class TestExperiment : public QObject {
     QCOMPARE(j.at("stages").at(0).at("losses").size(), size_t(11));
     QCOMPARE(j.at("teacher").at("architecture").size(), size_t(8));
     QCOMPARE(j.at("observer").size(), size_t(5));
-    QCOMPARE(j.at("task").size(), size_t(11));
+    QCOMPARE(j.at("task").size(), size_t(14));
     QCOMPARE(j.size(), size_t(14));
     QCOMPARE(j.at("teacher_cache").get<std::string>(), x.teacherCache);
   }
@@ -391,7 +414,22 @@ class TestExperiment : public QObject {
     row("max length", R"({"format": 1, "task": {"train": "t", "max_length": 2}})",
         "exp.json: task.max_length: must be >= 3 (room for [CLS] and [SEP]), found 2");
     row("metric unknown", R"({"format": 1, "task": {"train": "t", "metric": "auc"}})",
-        "exp.json: task.metric: must be one of accuracy, f1, mcc; found \"auc\"");
+        "exp.json: task.metric: \"auc\" is not a metric of a classification task (accuracy, f1, mcc)");
+    row("metric of another kind", R"({"format": 1, "task": {"train": "t", "kind": "regression", "metric": "mcc"}})",
+        "exp.json: task.metric: \"mcc\" is not a metric of a regression task (pearson, spearman)");
+    row("kind unknown", R"({"format": 1, "task": {"train": "t", "kind": "ranking"}})",
+        "exp.json: task.kind: must be one of classification, regression, multi_label; found \"ranking\"");
+    row("regression classes", R"({"format": 1, "task": {"train": "t", "kind": "regression", "labels": ["a"]}})",
+        "exp.json: task.labels: a regression has no classes (its label column holds numbers)");
+    row("threshold above 1", R"({"format": 1, "task": {"train": "t", "kind": "multi_label", "threshold": 1.5}})",
+        "exp.json: task.threshold: must be between 0 and 1 (a probability), found 1.5");
+    row("empty separator", R"({"format": 1, "task": {"train": "t", "kind": "multi_label", "label_separator": ""}})",
+        "exp.json: task.label_separator: must not be empty");
+    row("soft targets on a regression", R"({"format": 1, "task": {"train": "t", "kind": "regression"},
+        "stages": [{"losses": {"soft_targets": 1, "hard_labels": 1}}]})",
+        "exp.json: stages[0].losses.soft_targets: does not apply to a regression task: its one output is a number, "
+        "not a distribution over classes to soften (use logit_mse, the teacher's output as the target, as TinyBERT "
+        "does for STS-B)");
     row("f1 of three classes", R"({"format": 1, "task": {"train": "t", "labels": ["a", "b", "c"], "metric": "f1"}})",
         "exp.json: task.metric: \"f1\" (of class 1) needs two classes; task.labels names 3");
     row("columns duplicate", R"({"format": 1, "task": {"train": "t", "columns": ["label", "sentence", "label"]}})",

@@ -319,7 +319,8 @@ class TestLosses : public QObject {
   void gradientsMatchFiniteDifferences_data() {
     QTest::addColumn<QString>("loss");
     for (const char* name : {"softTargetKl", "softTargetCe", "hardLabelCe", "logitMse", "cosineHidden", "mlmLoss",
-                             "attentionMse", "attentionMseAverage", "hiddenMse", "hiddenMseIdentity"})
+                             "attentionMse", "attentionMseAverage", "hiddenMse", "hiddenMseIdentity", "hardLabelMse",
+                             "hardLabelBce", "bernoulliKl", "bernoulliCe"})
       QTest::newRow(name) << QString::fromLatin1(name);
   }
 
@@ -341,6 +342,18 @@ class TestLosses : public QObject {
       x = sLogits();
     } else if (loss == QLatin1String("logitMse")) {
       f = [&](const torch::Tensor& s) { return logitMse(s, tLogits()); };
+      x = sLogits();
+    } else if (loss == QLatin1String("hardLabelMse")) {
+      f = [&](const torch::Tensor& s) { return hardLabelMse(s, tensorOf({0.5, -1.25}, {2})); };
+      x = tensorOf(gen(2, 0.6), {2, 1});
+    } else if (loss == QLatin1String("hardLabelBce")) {
+      f = [&](const torch::Tensor& s) { return hardLabelBce(s, tensorOf({1, 0, 1, 0, 0, 1}, {2, 3})); };
+      x = sLogits();
+    } else if (loss == QLatin1String("bernoulliKl")) {
+      f = [&](const torch::Tensor& s) { return softTargetBernoulli(s, tLogits(), 2.0, true); };
+      x = sLogits();
+    } else if (loss == QLatin1String("bernoulliCe")) {
+      f = [&](const torch::Tensor& s) { return softTargetBernoulli(s, tLogits(), 2.0, false); };
       x = sLogits();
     } else if (loss == QLatin1String("cosineHidden")) {
       f = [&](const torch::Tensor& s) { return cosineHidden(s, tensorOf(gen(24, 1.9), {2, 3, 4}), maskTensor()); };
@@ -369,6 +382,43 @@ class TestLosses : public QObject {
     }
     const double err = gradError(f, x);
     QVERIFY2(err < kTol, qPrintable(QString::number(err)));
+  }
+
+  void regressionAndMultiLabelLossesMatchHand() {
+    // Hard MSE of a regression: mean of (s - y)^2 over the batch, by hand.
+    const Vec out = {0.75, -2.0, 3.5}, gold = {1.0, -1.5, 2.0};
+    double mse = 0;
+    for (size_t i = 0; i < 3; ++i) mse += (out[i] - gold[i]) * (out[i] - gold[i]);
+    QVERIFY(std::abs(value(hardLabelMse(tensorOf(out, {3, 1}), tensorOf(gold, {3}))) - mse / 3) < 1e-12);
+    QVERIFY(std::abs(value(hardLabelMse(tensorOf(out, {3}), tensorOf(gold, {3}))) - mse / 3) < 1e-12);
+    // (0.75-1)^2 + (-2+1.5)^2 + (3.5-2)^2 = 0.0625 + 0.25 + 2.25 = 2.5625 → 0.854166...
+    QVERIFY(std::abs(mse / 3 - 2.5625 / 3) < 1e-15);
+
+    // BCE and the Bernoulli soft targets over B=2, C=3, by hand with double sigmoids.
+    const Vec s = gen(6, 0.2), t = gen(6, 1.7), y = {1, 0, 1, 0, 0, 1};
+    auto sig = [](double x) { return 1.0 / (1.0 + std::exp(-x)); };
+    double bce = 0, kl = 0, ce = 0;
+    const double T = 2.0;
+    for (size_t i = 0; i < 6; ++i) {
+      const double q = sig(s[i]);
+      bce += -(y[i] * std::log(q) + (1 - y[i]) * std::log(1 - q));
+      const double pT = sig(t[i] / T), qT = sig(s[i] / T);
+      kl += pT * std::log(pT / qT) + (1 - pT) * std::log((1 - pT) / (1 - qT));
+      ce += -(pT * std::log(qT) + (1 - pT) * std::log(1 - qT));
+    }
+    const auto S = tensorOf(s, {2, 3}), Tt = tensorOf(t, {2, 3});
+    QVERIFY(std::abs(value(hardLabelBce(S, tensorOf(y, {2, 3}))) - bce / 6) < 1e-12);
+    QVERIFY(std::abs(value(softTargetBernoulli(S, Tt, T, true)) - T * T * kl / 2) < 1e-12);
+    QVERIFY(std::abs(value(softTargetBernoulli(S, Tt, T, false)) - ce / 6) < 1e-12);
+    // Equal logits: the KL is 0, the CE is the teacher's entropy.
+    QVERIFY(std::abs(value(softTargetBernoulli(Tt, Tt, T, true))) < 1e-12);
+
+    // The shapes are named.
+    QCOMPARE(test::thrownMessage([&] { hardLabelMse(S, tensorOf(gold, {3})); }),
+             QStringLiteral("hard-label MSE loss: student outputs [2, 3] vs labels [3] (expected [B,1] and [B]: a "
+                            "regression has one output)"));
+    QCOMPARE(test::thrownMessage([&] { hardLabelBce(S, tensorOf(gold, {3, 1})); }),
+             QStringLiteral("hard-label BCE loss: student logits [2, 3] vs targets [3, 1] (expected both [B,C])"));
   }
 
   void hiddenMseProjectionGradient() {

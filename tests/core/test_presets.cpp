@@ -61,8 +61,10 @@ class TestPresets : public QObject {
   /// The preset made tiny: the data slices, 2 steps per phase, 1 augmented copy.
   json tiny(const std::string& name, const std::string& train) {
     json doc = distill::Experiment::readDocument(kResources + "/presets/" + name + ".json");
-    distill::applyOverride(doc, "task.train=" + json(train).dump());
-    distill::applyOverride(doc, "task.dev=" + json(dir() + "/dev.tsv").dump());
+    // The derived demo tasks read their own slices (initTestCase).
+    const std::string sub = name == "demo-year" ? "/year" : name == "demo-topics" ? "/topics" : "";
+    distill::applyOverride(doc, "task.train=" + json(sub.empty() ? train : dir() + sub + "/train.tsv").dump());
+    distill::applyOverride(doc, "task.dev=" + json(dir() + sub + "/dev.tsv").dump());
     distill::applyOverride(doc, "task.test=\"\"");
     for (const char* phase : {"pretraining", "finetuning"}) {
       distill::applyOverride(doc, std::string("teacher.") + phase + ".max_steps=2");
@@ -89,6 +91,11 @@ class TestPresets : public QObject {
     torch::set_num_threads(2);
     slice(kResources + "/demo/train.tsv", dir() + "/train.tsv", 48);
     slice(kResources + "/demo/dev.tsv", dir() + "/dev.tsv", 24);
+    for (const char* sub : {"year", "topics"}) {
+      fs::create_directories(dir() + "/" + sub);
+      slice(kResources + "/demo/" + sub + "/train.tsv", dir() + "/" + sub + "/train.tsv", 48);
+      slice(kResources + "/demo/" + sub + "/dev.tsv", dir() + "/" + sub + "/dev.tsv", 24);
+    }
     std::ifstream in(kResources + "/demo/corpus.txt");
     std::ofstream out(dir() + "/corpus.txt");
     std::string line;
@@ -98,7 +105,8 @@ class TestPresets : public QObject {
   void everyPresetParses() {
     std::vector<std::string> names;
     for (const auto& entry : fs::directory_iterator(kResources + "/presets")) names.push_back(entry.path().stem().string());
-    for (const char* required : {"kd-logits", "distilbert", "tinybert", "bilstm", "quickstart", "demo"})
+    for (const char* required : {"kd-logits", "distilbert", "tinybert", "bilstm", "quickstart", "demo", "demo-year",
+                                 "demo-topics"})
       QVERIFY2(std::find(names.begin(), names.end(), required) != names.end(), required);
     for (const auto& n : names) {
       const auto e = distill::Experiment::load(kResources + "/presets/" + n + ".json");
@@ -117,6 +125,8 @@ class TestPresets : public QObject {
     QTest::newRow("distilbert") << "distilbert" << 1;
     QTest::newRow("tinybert") << "tinybert" << 3;
     QTest::newRow("bilstm") << "bilstm" << 1;
+    QTest::newRow("demo-year") << "demo-year" << 3;      // teacher fine-tuning + 2 stages
+    QTest::newRow("demo-topics") << "demo-topics" << 3;
   }
 
   void presetRunsOnASlice() {
@@ -133,7 +143,22 @@ class TestPresets : public QObject {
     QVERIFY(counter.steps >= phases);
     QVERIFY(!s.cancelled);
     QVERIFY(s.student.parameters > 0 && s.teacher.parameters > s.student.parameters);
-    QVERIFY(s.student.accuracy >= 0 && s.student.accuracy <= 1);
+    QVERIFY(s.student.evaluated && s.teacher.evaluated);
+    QCOMPARE(q(s.metric), q(e.task.metric));
+    if (e.task.kind == "regression") {
+      QCOMPARE(s.student.accuracy, -1.0);  // a regression has no accuracy
+      QVERIFY(s.student.score >= -1 && s.student.score <= 1);
+    } else {
+      QVERIFY(s.student.accuracy >= 0 && s.student.accuracy <= 1);
+      QVERIFY(s.student.score >= 0 && s.student.score <= 1);
+    }
+    if (e.task.kind != "classification") {
+      // The heads say what they are, in Hugging Face's terms.
+      const auto config = json::parse(std::ifstream(out + "/student/config.json"));
+      QCOMPARE(q(config.at("problem_type").get<std::string>()),
+               q(e.task.kind == "regression" ? "regression" : "multi_label_classification"));
+      QCOMPARE(int(config.at("id2label").size()), e.task.kind == "regression" ? 1 : 4);
+    }
     QVERIFY(s.student.latencyMs > 0 && s.student.latencyBatchMs > 0);
     QVERIFY(util::exists(out + "/summary.json"));
     QVERIFY(util::exists(out + "/student/config.json"));
@@ -225,6 +250,11 @@ class TestPresets : public QObject {
     QVERIFY2(message.contains(QStringLiteral("are not the task's")) && message.contains(QStringLiteral("teacher.finetune is never")),
              qPrintable(message));
     slice(kResources + "/demo/dev.tsv", dir() + "/dev.tsv", 24);
+    for (const char* sub : {"year", "topics"}) {
+      fs::create_directories(dir() + "/" + sub);
+      slice(kResources + "/demo/" + sub + "/train.tsv", dir() + "/" + sub + "/train.tsv", 48);
+      slice(kResources + "/demo/" + sub + "/dev.tsv", dir() + "/" + sub + "/dev.tsv", 24);
+    }
   }
 };
 

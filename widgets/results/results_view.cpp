@@ -224,11 +224,12 @@ void ResultsView::fill() {
     m_table->item(AccuracyRow, TeacherColumn)->setToolTip(QString());
     m_table->item(AccuracyRow, StudentColumn)->setToolTip(QString());
   } else {
-    auto score = [](double x, double accuracy) { return accuracy < 0 ? notAvailableText() : QLocale().toString(x, 'f', 4); };
-    set(AccuracyRow, score(f.teacherScore, f.teacherAccuracy), score(f.studentScore, f.studentAccuracy),
-        f.retentionOrComputed());
-    m_table->item(AccuracyRow, TeacherColumn)->setToolTip(tr("Accuracy: %1").arg(formatPercent(f.teacherAccuracy)));
-    m_table->item(AccuracyRow, StudentColumn)->setToolTip(tr("Accuracy: %1").arg(formatPercent(f.studentAccuracy)));
+    const bool evaluated = f.evaluated();
+    auto score = [evaluated](double x) { return evaluated ? QLocale().toString(x, 'f', 4) : notAvailableText(); };
+    set(AccuracyRow, score(f.teacherScore), score(f.studentScore), f.retentionOrComputed());
+    const bool tips = !f.scoresWithoutAccuracy;
+    m_table->item(AccuracyRow, TeacherColumn)->setToolTip(tips ? tr("Accuracy: %1").arg(formatPercent(f.teacherAccuracy)) : QString());
+    m_table->item(AccuracyRow, StudentColumn)->setToolTip(tips ? tr("Accuracy: %1").arg(formatPercent(f.studentAccuracy)) : QString());
   }
   set(ParametersRow, countText(f.teacherParameters), countText(f.studentParameters),
       positiveRatio(static_cast<double>(f.studentParameters), static_cast<double>(f.teacherParameters)));
@@ -244,7 +245,7 @@ void ResultsView::fill() {
   if (retention >= 0)
     m_retention->setText(byAccuracy ? tr("Retention: %1 of the teacher's accuracy").arg(formatPercent(retention))
                                     : tr("Retention: %1 of the teacher's %2").arg(formatPercent(retention), metricName(f.metric)));
-  else if (f.teacherAccuracy < 0 || f.studentAccuracy < 0)
+  else if (!f.evaluated())
     m_retention->setText(tr("Retention: – (the run had no dev set, so no accuracy was measured)"));
   else
     m_retention->setText(tr("Retention: – (the teacher's %1 is not above 0)").arg(metricName(f.metric)));
@@ -262,6 +263,11 @@ void ResultsView::fill() {
 QString ResultsView::metricName(const QString& metric) {
   if (metric == QLatin1String("f1")) return tr("F1");
   if (metric == QLatin1String("mcc")) return tr("MCC");
+  if (metric == QLatin1String("pearson")) return tr("Pearson");
+  if (metric == QLatin1String("spearman")) return tr("Spearman");
+  if (metric == QLatin1String("micro_f1")) return tr("Micro F1");
+  if (metric == QLatin1String("macro_f1")) return tr("Macro F1");
+  if (metric == QLatin1String("exact_match")) return tr("Exact match");
   return tr("Accuracy");
 }
 

@@ -19,7 +19,7 @@ double ratio(double given, double numerator, double denominator) {
 }  // namespace
 
 double RunFigures::retentionOrComputed() const {
-  if (teacherAccuracy < 0 || studentAccuracy < 0) return -1.0;  // no dev set
+  if (!evaluated()) return -1.0;  // no dev set
   if (retention > 0 && std::isfinite(retention)) return retention;
   const bool accuracy = metric == QLatin1String("accuracy");
   const double t = accuracy ? teacherAccuracy : teacherScore, s = accuracy ? studentAccuracy : studentScore;

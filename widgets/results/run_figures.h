@@ -15,10 +15,15 @@ namespace widgets {
 struct RunFigures {
   QString name;
   double teacherAccuracy = -1, studentAccuracy = -1;
-  /// The task's headline metric (task.metric: "accuracy", "f1" or "mcc") and both models'
+  /// The task's headline metric (task.metric: "accuracy", "f1", "mcc", "pearson", ...) and both models'
   /// dev values of it (-1 without a dev set; an MCC may be 0 or negative).
   QString metric = QStringLiteral("accuracy");
   double teacherScore = -1, studentScore = -1;
+  /// Both models were scored on a task without an accuracy (a regression): the scores stand
+  /// although the accuracies are -1.
+  bool scoresWithoutAccuracy = false;
+  /// Whether both models were measured on a dev set.
+  bool evaluated() const { return scoresWithoutAccuracy || (teacherAccuracy >= 0 && studentAccuracy >= 0); }
   qint64 teacherParameters = 0, studentParameters = 0;
   double teacherSizeMb = 0, studentSizeMb = 0, teacherLatencyMs = 0, studentLatencyMs = 0,
          teacherLatencyBatchMs = 0, studentLatencyBatchMs = 0;

@@ -1,5 +1,7 @@
 // Datasets: the first byte picks the format (TSV, CSV, JSON Lines) and the columns, the rest is
 // the file. Every example read back has a text, and labels index the class list.
+#include <cmath>
+
 #include "core/data/dataset.h"
 #include "core/util/error.h"
 #include "tests/fuzz/fuzz_common.h"
@@ -15,18 +17,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   spec.textColumn = (pick & 4) ? "text" : "sentence";
   spec.labelColumn = (pick & 8) ? "" : "label";
   if (pick & 16) spec.pairColumn = "sentence2";
+  // The top bits pick the task kind (64: regression, 128: multi_label).
+  spec.kind = (pick & 64) ? "regression" : (pick & 128) ? "multi_label" : "classification";
   try {
     const auto d = retort::data::readDataset(spec);
     retort::fuzz::fuzzCheck(!d.examples.empty(), "a dataset has examples");
+    const bool labeled = !spec.labelColumn.empty();
     for (const auto& x : d.examples) {
       retort::fuzz::fuzzCheck(!x.text.empty(), "text not empty");
-      retort::fuzz::fuzzCheck(spec.labelColumn.empty() ? x.label == -1
-                                                       : x.label >= 0 && x.label < static_cast<int64_t>(d.labels.size()),
-                              "label in range");
+      if (!labeled || spec.kind == "classification")
+        retort::fuzz::fuzzCheck(!labeled ? x.label == -1
+                                         : x.label >= 0 && x.label < static_cast<int64_t>(d.labels.size()),
+                                "label in range");
+      if (labeled && spec.kind == "regression")
+        retort::fuzz::fuzzCheck(x.targets.size() == 1 && std::isfinite(x.targets[0]), "one finite regression value");
+      if (labeled && spec.kind == "multi_label") {
+        retort::fuzz::fuzzCheck(x.targets.size() == d.labels.size(), "one target per class");
+        for (float t : x.targets) retort::fuzz::fuzzCheck(t == 0.0f || t == 1.0f, "targets are 0 or 1");
+      }
     }
     int64_t counted = 0;
     for (auto n : d.labelCounts()) counted += n;
-    retort::fuzz::fuzzCheck(spec.labelColumn.empty() || counted == static_cast<int64_t>(d.examples.size()),
+    retort::fuzz::fuzzCheck(!labeled || spec.kind == "multi_label" || counted == static_cast<int64_t>(d.examples.size()),
                             "label counts add up");
   } catch (const retort::Error&) {
   }
