@@ -73,7 +73,7 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_job(new LatestJob(thi
   form->addRow(m_lengthLabel, m_maxLength);
   m_kind = new QComboBox(this);
   m_kind->setObjectName(QStringLiteral("taskKind"));
-  for (const char* key : {"classification", "regression", "multi_label"}) m_kind->addItem(QString(), QString::fromLatin1(key));
+  for (const char* key : {"classification", "regression", "multi_label", "token_classification"}) m_kind->addItem(QString(), QString::fromLatin1(key));
   m_kindLabel = new QLabel(this);
   m_kindLabel->setBuddy(m_kind);
   form->addRow(m_kindLabel, m_kind);
@@ -101,7 +101,7 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_job(new LatestJob(thi
 
   auto browse = [this](QLineEdit* edit) {
     const QString file = QFileDialog::getOpenFileName(this, tr("Choose a data file"), edit->text(),
-                                                      tr("Data (*.tsv *.csv *.jsonl *.json);;All files (*)"));
+                                                      tr("Data (*.tsv *.csv *.jsonl *.json *.conll *.iob *.bio);;All files (*)"));
     if (!file.isEmpty()) {
       edit->setText(file);
       if (edit == m_train) {
@@ -153,8 +153,10 @@ void TaskPanel::retranslate() {
   m_kind->setItemText(0, tr("Classification (one class per example)"));
   m_kind->setItemText(1, tr("Regression (a number per example)"));
   m_kind->setItemText(2, tr("Multi-label (any number of classes per example)"));
-  m_kind->setToolTip(tr("Guessed from the labels of a newly chosen training file: numbers with decimals are a "
-                        "regression, labels joined by commas or JSON lists are multi-label. Change it if the guess is wrong."));
+  m_kind->setItemText(3, tr("Token classification (a tag per word: NER, tagging)"));
+  m_kind->setToolTip(tr("Guessed from a newly chosen training file: numbers with decimals are a regression, labels "
+                        "joined by commas or JSON lists are multi-label, CoNLL files and JSON lists of tokens are token "
+                        "classification. Change it if the guess is wrong."));
   m_metricLabel->setText(tr("Metric"));
   fillMetrics(m_kind->currentData().toString());
   m_metric->setToolTip(tr("The task's headline metric: it picks the best student and gives the retention. "
@@ -218,7 +220,10 @@ void TaskPanel::fillMetrics(const QString& kind) {
     else if (k == QLatin1String("spearman")) name = tr("Spearman rank correlation");
     else if (k == QLatin1String("micro_f1")) name = tr("Micro F1 (over all classes)");
     else if (k == QLatin1String("macro_f1")) name = tr("Macro F1 (mean of the classes' F1)");
-    else name = tr("Exact match (every class of an example right)");
+    else if (k == QLatin1String("exact_match")) name = tr("Exact match (every class of an example right)");
+    else if (k == QLatin1String("entity_f1")) name = tr("Entity F1 (seqeval)");
+    else if (k == QLatin1String("entity_precision")) name = tr("Entity precision");
+    else name = tr("Entity recall");
     m_metric->addItem(name, k);
   }
   m_metric->setCurrentIndex(std::max(0, m_metric->findData(keep)));
@@ -307,7 +312,10 @@ void TaskPanel::refreshPreview() {
       }
       const int rows = m_problem.isEmpty() ? static_cast<int>(p.rows.size()) : 0;
       m_preview->setColumnCount(m_problem.isEmpty() ? 2 : 0);
-      m_preview->setHorizontalHeaderLabels({m_textColumn->currentText(), m_labelColumn->currentText()});
+      if (p.kind == "token_classification")
+        m_preview->setHorizontalHeaderLabels({tr("Words"), tr("Tags")});
+      else
+        m_preview->setHorizontalHeaderLabels({m_textColumn->currentText(), m_labelColumn->currentText()});
       m_preview->setRowCount(rows);
       for (int r = 0; r < rows; ++r) {
         const auto& e = p.rows[static_cast<size_t>(r)];
@@ -320,6 +328,12 @@ void TaskPanel::refreshPreview() {
           for (size_t c = 0; c < e.targets.size() && c < p.labels.size(); ++c)
             if (e.targets[c] > 0.5f) names << QString::fromStdString(p.labels[c]);
           label = names.join(QStringLiteral(", "));
+        } else if (p.kind == "token_classification") {
+          QStringList tags;
+          for (int64_t t : e.tags)
+            tags << (t >= 0 && static_cast<size_t>(t) < p.labels.size() ? QString::fromStdString(p.labels[static_cast<size_t>(t)])
+                                                                         : QStringLiteral("?"));
+          label = tags.join(QLatin1Char(' '));
         } else if (e.label >= 0) {
           label = QString::fromStdString(p.labels[static_cast<size_t>(e.label)]);
         }

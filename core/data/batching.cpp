@@ -1,6 +1,7 @@
 #include "core/data/batching.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <utility>
@@ -43,6 +44,41 @@ EncodedExample encodeOne(const text::Tokenizer& tokenizer, const std::string& te
   return out;
 }
 
+/// [CLS] w1-pieces w2-pieces ... [SEP], tags on the first piece of each word.
+EncodedExample encodeWords(const text::Tokenizer& tokenizer, const Example& ex, int64_t maxLength) {
+  const text::SpecialTokens sp = tokenizer.specialTokens();
+  if (sp.cls < 0 || sp.sep < 0)
+    throw Error(ErrorKind::Format, "the tokenizer's vocabulary has no [CLS] or no [SEP] token");
+  if (maxLength > 0 && maxLength < 3)
+    throw Error(ErrorKind::InvalidArgument, "maxLength " + std::to_string(maxLength) +
+                                                " leaves no room for a word between [CLS] and [SEP]");
+  const bool labeled = !ex.tags.empty();
+  EncodedExample out;
+  out.inputIds.push_back(sp.cls);
+  out.tokenLabels.push_back(-100);
+  const size_t room = maxLength > 0 ? static_cast<size_t>(maxLength - 1) : std::numeric_limits<size_t>::max();
+  for (size_t w = 0; w < ex.words.size(); ++w) {
+    std::vector<int64_t> pieces = tokenizer.tokenizeToIds(ex.words[w]);
+    if (pieces.empty()) pieces.push_back(sp.unk >= 0 ? sp.unk : sp.sep);
+    if (out.inputIds.size() + pieces.size() > room) {
+      // Part of a word that does not fit: its first piece still carries the tag.
+      const size_t left = room - out.inputIds.size();
+      if (left == 0) break;
+      pieces.resize(left);
+    }
+    for (size_t p = 0; p < pieces.size(); ++p) {
+      out.inputIds.push_back(pieces[p]);
+      out.tokenLabels.push_back(p == 0 && labeled ? ex.tags[w] : -100);
+    }
+    if (out.inputIds.size() >= room) break;
+  }
+  out.inputIds.push_back(sp.sep);
+  out.tokenLabels.push_back(-100);
+  out.tokenTypeIds.assign(out.inputIds.size(), 0);
+  out.wordTags = ex.tags;
+  return out;
+}
+
 text::EncodeOptions encodeOptions(int64_t maxLength) {
   if (maxLength < 0)
     throw Error(ErrorKind::InvalidArgument,
@@ -68,7 +104,12 @@ EncodedDataset encodeDataset(const LabeledDataset& data, const text::Tokenizer& 
   out.padId = padIdOf(tokenizer);
   out.numLabels = static_cast<int64_t>(data.labels.size());
   out.kind = data.kind;
+  out.labelNames = data.labels;
   out.examples.reserve(data.examples.size());
+  if (data.kind == "token_classification") {
+    for (const auto& ex : data.examples) out.examples.push_back(encodeWords(tokenizer, ex, maxLength));
+    return out;
+  }
   for (const auto& ex : data.examples)
     out.examples.push_back(encodeOne(tokenizer, ex.text, ex.pair, ex.label, ex.targets, options));
   return out;
@@ -124,6 +165,8 @@ Batch collate(const EncodedDataset& data, const std::vector<size_t>& indices) {
   std::vector<int64_t> labels;
   std::vector<float> targets;
   const bool labeled = data.numLabels > 0;
+  const bool tokens = data.kind == "token_classification";
+  if (labeled && tokens) labels.assign(rows * seq, -100);
   const bool floatTargets = data.kind == "regression" || data.kind == "multi_label";
   const size_t width = data.kind == "multi_label" ? static_cast<size_t>(data.numLabels) : 1;
   if (labeled && floatTargets) targets.reserve(rows * width);
@@ -136,7 +179,20 @@ Batch collate(const EncodedDataset& data, const std::vector<size_t>& indices) {
       std::copy(ex.tokenTypeIds.begin(), ex.tokenTypeIds.end(),
                 types.begin() + static_cast<std::ptrdiff_t>(r * seq));
     std::fill_n(mask.begin() + static_cast<std::ptrdiff_t>(r * seq), n, 1);
-    if (labeled && floatTargets) {
+    if (labeled && tokens) {
+      if (ex.tokenLabels.size() != n)
+        throw Error(ErrorKind::InvalidArgument, "collate: row " + std::to_string(indices[r]) + " has " +
+                                                    std::to_string(ex.tokenLabels.size()) + " token labels for " +
+                                                    std::to_string(n) + " tokens");
+      for (size_t i = 0; i < n; ++i) {
+        const int64_t t = ex.tokenLabels[i];
+        if (t != -100 && (t < 0 || t >= data.numLabels))
+          throw Error(ErrorKind::InvalidArgument, "collate: row " + std::to_string(indices[r]) + " has tag " +
+                                                      std::to_string(t) + ", outside the " +
+                                                      std::to_string(data.numLabels) + " tags");
+        labels[r * seq + i] = t;
+      }
+    } else if (labeled && floatTargets) {
       if (ex.targets.size() != width)
         throw Error(ErrorKind::InvalidArgument,
                     "collate: row " + std::to_string(indices[r]) + " has " + std::to_string(ex.targets.size()) +
@@ -160,6 +216,8 @@ Batch collate(const EncodedDataset& data, const std::vector<size_t>& indices) {
   if (labeled && floatTargets) {
     batch.labels = torch::from_blob(targets.data(), {static_cast<int64_t>(targets.size())}, torch::kFloat).clone();
     if (data.kind == "multi_label") batch.labels = batch.labels.view({b, data.numLabels});
+  } else if (labeled && tokens) {
+    batch.labels = tensorFrom(labels, {b, s});
   } else if (labeled) {
     batch.labels = tensorFrom(labels, {b});
   }

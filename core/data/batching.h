@@ -24,6 +24,12 @@ struct EncodedExample {
   std::vector<int64_t> tokenTypeIds;  ///< 0 for [CLS] a [SEP], 1 for b [SEP]
   int64_t label = -1;                 ///< class id; -1 = unlabeled (or not a classification)
   std::vector<float> targets;         ///< regression {value}, multi_label 0/1 per class (Example::targets)
+  /// token_classification: per input position the tag id on the first piece of each word and
+  /// -100 elsewhere (specials, later pieces; all -100 when unlabeled), as Hugging Face's recipe.
+  std::vector<int64_t> tokenLabels;
+  /// token_classification: the gold tag of every word of the sentence, truncated ones too
+  /// (the scoring counts a word cut off by max_length as predicted "O"); empty when unlabeled.
+  std::vector<int64_t> wordTags;
 };
 
 struct EncodedDataset {
@@ -34,11 +40,15 @@ struct EncodedDataset {
   int64_t numLabels = 0;
   /// LabeledDataset::kind: what collate() makes of the labels.
   std::string kind = "classification";
+  /// LabeledDataset::labels (token_classification's scoring needs the tag names).
+  std::vector<std::string> labelNames;
 };
 
 /// Tokenizes every example as [CLS] text [SEP] (pair [SEP]) with longest-first truncation
 /// to maxLength tokens, specials included (0 = no limit). Examples with a non-empty pair
-/// are encoded as pairs. Throws InvalidArgument for a negative maxLength or one that leaves
+/// are encoded as pairs. A token_classification dataset is encoded word by word: [CLS], the
+/// pieces of each word in turn (a word with no piece becomes [UNK]), [SEP], the words that
+/// do not fit into maxLength cut off; tokenLabels and wordTags are set. Throws InvalidArgument for a negative maxLength or one that leaves
 /// no room for the special tokens, Format when the vocabulary lacks [CLS] or [SEP].
 EncodedDataset encodeDataset(const LabeledDataset& data, const text::Tokenizer& tokenizer,
                              int64_t maxLength);
@@ -53,7 +63,8 @@ struct Batch {
   torch::Tensor tokenTypeIds;   ///< [B,S], 0 at padding
   torch::Tensor attentionMask;  ///< [B,S], 1 = token, 0 = padding
   torch::Tensor labels;         ///< [B] int64 class ids; regression [B] float32 values;
-                                ///< multi_label [B,C] float32 0/1; undefined when unlabeled
+                                ///< multi_label [B,C] float32 0/1; token_classification
+                                ///< [B,S] int64 tag ids, -100 where no tag; undefined when unlabeled
   torch::Tensor mlmLabels;      ///< [B,S] original ids at masked positions, -100 elsewhere;
                                 ///< undefined unless maskTokens() ran
   std::vector<size_t> indices;  ///< the dataset rows, in batch order

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <limits>
 #include <functional>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string_view>
@@ -29,6 +30,8 @@ struct RawRow {
   std::string text, pair, label;
   bool labelIsList = false;            ///< multi_label from a JSON array: labelList holds it
   std::vector<std::string> labelList;
+  bool isTokens = false;               ///< token_classification: words (and tags) hold the row
+  std::vector<std::string> words, tags;
 };
 
 /// A header row and records of a delimited file (TSV or CSV).
@@ -288,6 +291,95 @@ void jsonLabel(const DatasetSpec& spec, int64_t line, const nlohmann::json& obje
   row.label = trim(jsonString(spec.path, line, object, name, true));
 }
 
+/// Streams the sentences of a CoNLL-style column file: one word per line, fields separated by
+/// white space, the first field the word and the last its tag; a blank line ends a sentence;
+/// "-DOCSTART-" lines (CoNLL-2003's document marks) are skipped. `columns` gets {"tokens",
+/// "tags"}. A row's line is its first word's.
+template <typename Fn>
+void conllRows(const DatasetSpec& spec, std::string_view content, std::vector<std::string>* columns, Fn&& fn) {
+  if (columns) *columns = {"tokens", "tags"};
+  const bool labeled = !spec.labelColumn.empty();
+  bool go = true;
+  RawRow row;
+  row.isTokens = true;
+  auto flush = [&] {
+    if (!go || row.words.empty()) return;
+    RawRow done = std::move(row);
+    row = RawRow();
+    row.isTokens = true;
+    go = fn(std::move(done));
+  };
+  forEachLine(content, [&](int64_t line, std::string_view text) {
+    if (!go) return;
+    if (isBlank(text)) {
+      flush();
+      return;
+    }
+    checkUtf8(spec.path, line, text, "the line");
+    std::vector<std::string_view> fields;
+    size_t pos = 0;
+    while (pos < text.size()) {
+      while (pos < text.size() && isSpace(text[pos])) ++pos;
+      if (pos >= text.size()) break;
+      size_t end = pos;
+      while (end < text.size() && !isSpace(text[end])) ++end;
+      fields.push_back(text.substr(pos, end - pos));
+      pos = end;
+    }
+    if (fields.front() == "-DOCSTART-") {
+      flush();
+      return;
+    }
+    if (labeled && fields.size() < 2)
+      fail(spec.path, line, "expected a word and its tag separated by white space, found only " +
+                                inQuotes(std::string(fields.front())) + " (CoNLL: one word per line, the tag last)");
+    if (row.words.empty()) row.line = line;
+    row.words.emplace_back(fields.front());
+    if (labeled) row.tags.emplace_back(fields.back());
+  });
+  flush();
+}
+
+/// The field of a token-classification JSON object: `name` when the object has it, else (when
+/// `name` is the reader's default) the first of the usual names it has.
+std::string tokenField(const nlohmann::json& object, const std::string& name, const char* defaultName,
+                       std::initializer_list<const char*> usual) {
+  if (object.contains(name) || name != defaultName) return name;
+  for (const char* u : usual)
+    if (object.contains(u)) return u;
+  return name;
+}
+
+/// The words and tags of a token-classification JSON object: arrays of strings of one length.
+void jsonTokens(const DatasetSpec& spec, int64_t line, const nlohmann::json& object, RawRow& row) {
+  row.isTokens = true;
+  const std::string wordsName = tokenField(object, spec.textColumn, "sentence", {"tokens", "words"});
+  auto strings = [&](const std::string& name, std::vector<std::string>& out, const char* what) {
+    const auto it = object.find(name);
+    if (it == object.end() || it->is_null())
+      fail(spec.path, line, "field " + inQuotes(name) + " is missing (" + jsonFieldNames(object) + ")");
+    if (!it->is_array())
+      fail(spec.path, line, "field " + inQuotes(name) + " must be an array of " + what + ", not " + it->type_name() +
+                                " " + it->dump());
+    for (size_t i = 0; i < it->size(); ++i) {
+      const auto& v = (*it)[i];
+      if (!v.is_string())
+        fail(spec.path, line, "field " + inQuotes(name) + "[" + std::to_string(i) + "] must be a string (" + what +
+                                  "), not " + v.type_name() + " " + v.dump());
+      out.push_back(v.get<std::string>());
+    }
+  };
+  strings(wordsName, row.words, "words");
+  if (spec.labelColumn.empty()) return;
+  const std::string tagsName = tokenField(object, spec.labelColumn, "label", {"tags", "ner_tags"});
+  strings(tagsName, row.tags, "tag names such as \"B-PER\"");
+  for (auto& t : row.tags) t = trim(t);
+  if (row.tags.size() != row.words.size())
+    fail(spec.path, line, "field " + inQuotes(tagsName) + " has " + std::to_string(row.tags.size()) + " tags for " +
+                              std::to_string(row.words.size()) + " words in " + inQuotes(wordsName) +
+                              " (one tag per word)");
+}
+
 /// Streams the objects of a JSON Lines file as rows (the first object's field names go to
 /// `columns`) until fn returns false.
 template <typename Fn>
@@ -317,6 +409,15 @@ void jsonlRows(const DatasetSpec& spec, std::string_view content, std::vector<st
     first = false;
     RawRow row;
     row.line = line;
+    const bool tokens = spec.kind == "token_classification" ||
+                        (spec.kind == "auto" && object.contains(tokenField(object, spec.textColumn, "sentence",
+                                                                           {"tokens", "words"})) &&
+                         object[tokenField(object, spec.textColumn, "sentence", {"tokens", "words"})].is_array());
+    if (tokens) {
+      jsonTokens(spec, line, object, row);
+      go = fn(std::move(row));
+      return;
+    }
     row.text = jsonString(spec.path, line, object, spec.textColumn, false);
     if (!spec.pairColumn.empty())
       row.pair = jsonString(spec.path, line, object, spec.pairColumn, false);
@@ -334,18 +435,34 @@ std::string lowerExtension(const std::string& path) {
   return ext;
 }
 
+bool isConllExtension(const std::string& ext) {
+  return ext == "conll" || ext == "iob" || ext == "iob2" || ext == "bio" || ext == "txt";
+}
+
 std::string resolveFormat(const DatasetSpec& spec) {
-  if (spec.format == "tsv" || spec.format == "csv" || spec.format == "jsonl") return spec.format;
-  if (spec.format != "auto")
-    throw Error(ErrorKind::InvalidArgument, spec.path + ": unknown dataset format " +
-                                                inQuotes(spec.format) +
-                                                " (expected auto, tsv, csv or jsonl)");
-  const std::string ext = lowerExtension(spec.path);
-  if (ext == "tsv" || ext == "csv" || ext == "jsonl") return ext;
-  if (ext == "json") return "jsonl";
-  throw Error(ErrorKind::InvalidArgument,
-              spec.path + ": cannot tell the dataset format from the extension (expected .tsv, "
-                          ".csv, .jsonl or .json, or give the format)");
+  const bool tokens = spec.kind == "token_classification";
+  std::string format = spec.format;
+  if (format == "auto") {
+    const std::string ext = lowerExtension(spec.path);
+    if (ext == "tsv" || ext == "csv" || ext == "jsonl") format = ext;
+    else if (ext == "json") format = "jsonl";
+    else if (isConllExtension(ext) && (tokens || spec.kind == "auto")) format = "conll";
+    else
+      throw Error(ErrorKind::InvalidArgument,
+                  spec.path + ": cannot tell the dataset format from the extension (expected .tsv, .csv, .jsonl or .json" +
+                      std::string(tokens ? ", or .conll for tokens and tags" : "") + ", or give the format)");
+  } else if (format != "tsv" && format != "csv" && format != "jsonl" && format != "conll") {
+    throw Error(ErrorKind::InvalidArgument, spec.path + ": unknown dataset format " + inQuotes(spec.format) +
+                                                " (expected auto, tsv, csv, jsonl or conll)");
+  }
+  if (tokens && (format == "tsv" || format == "csv"))
+    throw Error(ErrorKind::InvalidArgument,
+                spec.path + ": a token_classification reads CoNLL column files (one word and its tag per line) "
+                            "or JSON Lines with arrays of tokens and tags, not " + format);
+  if (format == "conll" && !tokens && spec.kind != "auto")
+    throw Error(ErrorKind::InvalidArgument, spec.path + ": a CoNLL file holds tags per word: it is read by a "
+                                                        "token_classification task, not a " + spec.kind);
+  return format;
 }
 
 /// Non-negative decimal integer below kMaxIntegerLabel, or -1.
@@ -369,6 +486,9 @@ std::vector<int64_t> LabeledDataset::labelCounts() const {
         if (ex.targets[c] > 0.5f) ++counts[c];
     } else if (kind == "regression") {
       if (!ex.targets.empty() && !counts.empty()) ++counts[0];
+    } else if (kind == "token_classification") {
+      for (int64_t t : ex.tags)
+        if (t >= 0 && static_cast<size_t>(t) < counts.size()) ++counts[static_cast<size_t>(t)];
     } else if (ex.label >= 0 && static_cast<size_t>(ex.label) < counts.size()) {
       ++counts[static_cast<size_t>(ex.label)];
     }
@@ -380,9 +500,10 @@ void forEachExample(const DatasetSpec& spec, const std::function<bool(RawExample
                     std::vector<std::string>* columns) {
   if (spec.textColumn.empty())
     throw Error(ErrorKind::InvalidArgument, spec.path + ": no text column given");
-  if (spec.kind != "classification" && spec.kind != "regression" && spec.kind != "multi_label" && spec.kind != "auto")
+  if (spec.kind != "classification" && spec.kind != "regression" && spec.kind != "multi_label" &&
+      spec.kind != "token_classification" && spec.kind != "auto")
     throw Error(ErrorKind::InvalidArgument, spec.path + ": unknown task kind \"" + spec.kind +
-                                                "\" (classification, regression, multi_label)");
+                                                "\" (classification, regression, multi_label, token_classification)");
   if (spec.kind == "multi_label" && spec.labelSeparator.empty())
     throw Error(ErrorKind::InvalidArgument, spec.path + ": the multi-label separator is empty");
   const std::string format = resolveFormat(spec);
@@ -392,6 +513,23 @@ void forEachExample(const DatasetSpec& spec, const std::function<bool(RawExample
   const char* where = format == "jsonl" ? "field " : "column ";
   bool any = false;
   auto onRow = [&](RawRow&& row) -> bool {
+    if (row.isTokens) {
+      if (row.words.empty()) fail(spec.path, row.line, "the array of words is empty (a sentence needs at least one word)");
+      for (size_t i = 0; i < row.words.size(); ++i)
+        if (isBlank(row.words[i]))
+          fail(spec.path, row.line, "word " + std::to_string(i + 1) + " is empty");
+      for (size_t i = 0; i < row.tags.size(); ++i)
+        if (row.tags[i].empty())
+          fail(spec.path, row.line, "the tag of word " + std::to_string(i + 1) + " (" + inQuotes(row.words[i]) +
+                                        ") is empty");
+      RawExample ex;
+      for (const auto& w : row.words) ex.text += (ex.text.empty() ? "" : " ") + w;
+      ex.words = std::move(row.words);
+      ex.tags = std::move(row.tags);
+      ex.line = row.line;
+      any = true;
+      return fn(std::move(ex));
+    }
     if (isBlank(row.text)) fail(spec.path, row.line, where + inQuotes(spec.textColumn) + " is empty");
     if (!spec.pairColumn.empty() && isBlank(row.pair))
       fail(spec.path, row.line, where + inQuotes(spec.pairColumn) + " is empty");
@@ -444,10 +582,12 @@ void forEachExample(const DatasetSpec& spec, const std::function<bool(RawExample
     return fn(std::move(ex));
   };
   if (format == "jsonl") jsonlRows(spec, content, columns, onRow);
+  else if (format == "conll") conllRows(spec, content, columns, onRow);
   else delimitedRows(spec, content, format == "csv", columns, onRow);
   if (!any)
-    fail(spec.path, 0, format == "jsonl" ? "no examples (every line is blank)"
-                                         : "no examples after the header");
+    fail(spec.path, 0, format == "jsonl"   ? "no examples (every line is blank)"
+                       : format == "conll" ? "no sentences (every line is blank or -DOCSTART-)"
+                                           : "no examples after the header");
 }
 
 std::vector<std::string> classNames(const std::set<std::string>& uniqueLabels) {
@@ -489,10 +629,36 @@ LabeledDataset readDataset(const DatasetSpec& spec, const std::vector<std::strin
     ex.text = std::move(row.text);
     ex.pair = std::move(row.pair);
     ex.line = row.line;
+    ex.words = std::move(row.words);
     out.examples.push_back(std::move(ex));
   }
+  if (spec.kind == "token_classification") out.kind = spec.kind;  // the words, even unlabeled
   if (spec.labelColumn.empty()) return out;
   out.kind = spec.kind;
+  if (spec.kind == "token_classification") {
+    if (!knownLabels.empty()) {
+      out.labels = knownLabels;
+    } else {
+      std::set<std::string> unique;
+      for (const auto& row : rows) unique.insert(row.tags.begin(), row.tags.end());
+      out.labels = classNames(unique);
+    }
+    std::unordered_map<std::string, int64_t> index;
+    for (size_t i = 0; i < out.labels.size(); ++i) index.emplace(out.labels[i], static_cast<int64_t>(i));
+    for (size_t i = 0; i < rows.size(); ++i) {
+      auto& tags = out.examples[i].tags;
+      tags.reserve(rows[i].tags.size());
+      for (size_t w = 0; w < rows[i].tags.size(); ++w) {
+        const auto it = index.find(rows[i].tags[w]);
+        if (it == index.end())
+          fail(spec.path, rows[i].line, "tag " + inQuotes(rows[i].tags[w]) + " of word " + std::to_string(w + 1) + " (" +
+                                            inQuotes(out.examples[i].words[w]) + ") is not one of the training tags (" +
+                                            joinNames(out.labels, false) + ")");
+        tags.push_back(it->second);
+      }
+    }
+    return out;
+  }
   if (spec.kind == "regression") {
     out.labels = {spec.labelColumn};
     for (size_t i = 0; i < rows.size(); ++i) {
@@ -605,6 +771,8 @@ void writeDatasetTsv(const std::string& path, const std::vector<Example>& exampl
       if (c == '\t' || c == '\n' || c == '\r') c = ' ';
     return out;
   };
+  if (kind == "token_classification")
+    throw Error(ErrorKind::InvalidArgument, path + ": tags per word are not written as a TSV (token_classification)");
   const bool labeled = !labels.empty();
   std::string out = withPair ? "sentence\tsentence2" : "sentence";
   out += labeled ? "\tlabel\n" : "\n";

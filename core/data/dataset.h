@@ -18,8 +18,9 @@ namespace retort::data {
 struct DatasetSpec {
   /// The file to read.
   std::string path;
-  /// "auto", "tsv", "csv" or "jsonl". "auto" (default) picks from the extension:
-  /// .tsv, .csv, .jsonl or .json (read as JSON Lines, one object per line).
+  /// "auto", "tsv", "csv", "jsonl" or "conll". "auto" (default) picks from the extension:
+  /// .tsv, .csv, .jsonl or .json (read as JSON Lines, one object per line), and for a
+  /// token_classification also .conll, .iob, .iob2, .bio and .txt (CoNLL columns).
   std::string format = "auto";
   /// Header name (TSV/CSV) or field name (JSONL) of the text. Default "sentence" (SST-2).
   std::string textColumn = "sentence";
@@ -34,6 +35,11 @@ struct DatasetSpec {
   /// finite decimal number; JSON: a number or a string holding one) or "multi_label" (the
   /// names of any number of classes joined by labelSeparator; JSON: an array of names or
   /// integers, or such a joined string). An empty multi-label cell or [] is "no class".
+  /// "token_classification": one tag per word (NER, tagging), from a CoNLL-style column file
+  /// (one word per line, its first field the word and its last the tag, a blank line between
+  /// sentences, "-DOCSTART-" lines skipped) or JSON Lines whose text field is an array of words
+  /// and whose label field an array of as many tag names (the fields default to "tokens" and
+  /// "tags", or "ner_tags", when the named ones are absent and the names are the defaults).
   /// previewDataset also takes "auto": it guesses the kind from the labels.
   std::string kind = "classification";
   /// multi_label: what joins the class names in one column (default ",").
@@ -49,6 +55,10 @@ struct Example {
   /// regression: {value}; multi_label: 0/1 per class of LabeledDataset::labels; empty for a
   /// classification or an unlabeled row.
   std::vector<float> targets;
+  /// token_classification: the sentence's words (text is them joined by spaces) and a tag id
+  /// per word (index into LabeledDataset::labels; empty when unlabeled).
+  std::vector<std::string> words;
+  std::vector<int64_t> tags;
 };
 
 /// A dataset in file order with its class names.
@@ -63,7 +73,8 @@ struct LabeledDataset {
   std::string kind = "classification";
 
   /// Number of examples per class id (size labels.size()); unlabeled examples are not counted.
-  /// multi_label: the examples that have each class; regression: {labeled examples}.
+  /// multi_label: the examples that have each class; regression: {labeled examples};
+  /// token_classification: the words tagged with each tag.
   std::vector<int64_t> labelCounts() const;
 };
 
@@ -101,6 +112,8 @@ struct RawExample {
   /// multi_label: the trimmed class names of the row (split at the separator, or the JSON
   /// array's elements), without duplicates, in the order given.
   std::vector<std::string> labelList;
+  /// token_classification: the words and (labeled) their tag names, as many as words.
+  std::vector<std::string> words, tags;
 };
 
 /// Streams the records of a dataset file in file order with readDataset's checks and errors,

@@ -28,19 +28,24 @@ DatasetPreview previewDataset(const DatasetSpec& given, size_t rows) {
   if (spec.kind == "auto" && labeled) {
     // One pass that accepts every label form, then the rows as the guessed kind reads them.
     std::set<std::string> unique;
-    bool lists = false;
+    bool lists = false, words = false;
     forEachExample(spec, [&](RawExample&& ex) {
+      if (!ex.words.empty()) {  // a CoNLL file, or JSON Lines with an array of words
+        words = true;
+        return false;
+      }
       if (!ex.labelList.empty()) lists = true;
       if (unique.size() < 100000) unique.insert(ex.label);
       return true;
     });
-    spec.kind = guessTaskKind({unique.begin(), unique.end()}, lists, spec.labelSeparator);
+    spec.kind = words ? "token_classification" : guessTaskKind({unique.begin(), unique.end()}, lists, spec.labelSeparator);
   } else if (spec.kind == "auto") {
     spec.kind = "classification";
   }
   out.kind = spec.kind;
   std::vector<std::string> keptLabels;
   std::vector<std::vector<std::string>> keptLists;
+  std::vector<std::vector<std::string>> keptTags;
   std::map<std::string, int64_t> counts;
   forEachExample(
       spec,
@@ -49,6 +54,8 @@ DatasetPreview previewDataset(const DatasetSpec& given, size_t rows) {
         if (labeled) {
           if (spec.kind == "multi_label")
             for (const auto& name : ex.labelList) ++counts[name];
+          else if (spec.kind == "token_classification")
+            for (const auto& tag : ex.tags) ++counts[tag];
           else if (spec.kind == "classification")
             ++counts[ex.label];
         }
@@ -57,6 +64,7 @@ DatasetPreview previewDataset(const DatasetSpec& given, size_t rows) {
           e.text = std::move(ex.text);
           e.pair = std::move(ex.pair);
           e.line = ex.line;
+          e.words = std::move(ex.words);
           if (labeled && spec.kind == "regression") {
             float v = 0.0f;
             parseTarget(ex.label, v);
@@ -65,6 +73,7 @@ DatasetPreview previewDataset(const DatasetSpec& given, size_t rows) {
           out.rows.push_back(std::move(e));
           keptLabels.push_back(std::move(ex.label));
           keptLists.push_back(std::move(ex.labelList));
+          keptTags.push_back(std::move(ex.tags));
         }
         return true;
       },
@@ -84,7 +93,9 @@ DatasetPreview previewDataset(const DatasetSpec& given, size_t rows) {
     if (c >= 0) out.labelCounts[static_cast<size_t>(c)] += n;
   }
   for (size_t i = 0; i < out.rows.size(); ++i) {
-    if (spec.kind == "multi_label") {
+    if (spec.kind == "token_classification") {
+      for (const auto& tag : keptTags[i]) out.rows[i].tags.push_back(classIndex(out.labels, tag));
+    } else if (spec.kind == "multi_label") {
       out.rows[i].targets.assign(out.labels.size(), 0.0f);
       for (const auto& name : keptLists[i]) {
         const int64_t c = classIndex(out.labels, name);
@@ -101,6 +112,7 @@ std::vector<std::string> datasetColumns(const std::string& path, const std::stri
   DatasetSpec spec;
   spec.path = path;
   spec.format = format;
+  spec.kind = "auto";  // any format, CoNLL too
   spec.labelColumn.clear();
   spec.textColumn = std::string("\x01", 1);  // a name no file has: the header check throws after reading it
   std::vector<std::string> columns;

@@ -30,8 +30,10 @@ std::string guessTaskKind(const std::vector<std::string>& uniqueLabels, bool lis
 
 /// Reads `spec` once, with readDataset's checks and messages ("path:line: ..."), keeping the
 /// first `rows` examples and counting the rest per label (regression: labelCounts is {examples}
-/// and rows[i].targets holds the value; multi_label: examples per class, rows' targets 0/1).
-/// With spec.kind "auto" the kind is guessed first (DatasetPreview::kind). Throws what
+/// and rows[i].targets holds the value; multi_label: examples per class, rows' targets 0/1;
+/// token_classification: words per tag, rows' words and tags). With spec.kind "auto" the
+/// kind is guessed first (DatasetPreview::kind): token_classification for a CoNLL file or
+/// JSON Lines whose text field is an array, else guessTaskKind of the labels. Throws what
 /// readDataset throws.
 DatasetPreview previewDataset(const DatasetSpec& spec, size_t rows);
 

@@ -28,11 +28,11 @@ using namespace experiment_reader;
 void readTask(const Failer& f, const json* v, TaskSpec& t) {
   Obj o(f, v, "task", {"train", "dev", "test", "format", "text_column", "pair_column", "label_column",
                        "labels", "max_length", "columns", "metric", "kind", "label_separator", "threshold"});
-  o.choice("kind", t.kind, {"classification", "regression", "multi_label"});
+  o.choice("kind", t.kind, {"classification", "regression", "multi_label", "token_classification"});
   o.text("train", t.train);
   o.text("dev", t.dev);
   o.text("test", t.test);
-  o.choice("format", t.format, {"auto", "tsv", "csv", "jsonl"});
+  o.choice("format", t.format, {"auto", "tsv", "csv", "jsonl", "conll"});
   o.nonEmptyText("text_column", t.textColumn);
   o.text("pair_column", t.pairColumn);
   o.text("label_column", t.labelColumn);
@@ -85,6 +85,16 @@ void readTask(const Failer& f, const json* v, TaskSpec& t) {
   if (t.threshold > 1.0) o.fail("threshold", "must be between 0 and 1 (a probability), found " + shown(*o.find("threshold")));
   if (t.kind == "regression" && !t.labels.empty())
     o.fail("labels", "a regression has no classes (its label column holds numbers)");
+  if (t.kind == "token_classification") {
+    if (!t.pairColumn.empty())
+      o.fail("pair_column", "a token_classification tags the words of one text; it has no sentence pairs");
+    if (t.format == "tsv" || t.format == "csv")
+      o.fail("format", inQuotes(t.format) + " holds one label per row; a token_classification reads \"conll\" "
+                                           "column files or \"jsonl\" with arrays of tokens and tags");
+    if (!t.columns.empty()) o.fail("columns", "names the columns of a header-less TSV; a token_classification has none");
+  }
+  if (t.kind != "token_classification" && t.format == "conll")
+    o.fail("format", "\"conll\" holds a tag per word: it needs task.kind \"token_classification\"");
   if (t.metric == "f1" && t.labels.size() > 2)
     o.fail("metric", "\"f1\" (of class 1) needs two classes; task.labels names " + std::to_string(t.labels.size()));
 }
@@ -319,6 +329,14 @@ void checkConsistency(const Failer& f, Experiment& e) {
       }
     }
   }
+  if (e.task.kind == "token_classification") {
+    for (size_t i = 0; i < e.stages.size(); ++i)
+      if (!e.stages[i].augment.method.empty())
+        f.fail(indexPath("stages", i) + ".augment",
+               "does not apply to a token_classification: replacing words would leave their tags wrong");
+    if (e.student.kind == "bilstm")
+      f.fail("student.kind", "a BiLSTM student classifies whole texts; a token_classification needs a BERT student");
+  }
   if (e.student.kind != "bilstm") return;
   for (size_t i = 0; i < e.stages.size(); ++i) {
     const LossSpec& l = e.stages[i].losses;
@@ -346,6 +364,7 @@ std::vector<std::string> taskMetrics(const std::string& kind) {
   if (kind == "classification") return {"accuracy", "f1", "mcc"};
   if (kind == "regression") return {"pearson", "spearman"};
   if (kind == "multi_label") return {"micro_f1", "macro_f1", "exact_match"};
+  if (kind == "token_classification") return {"entity_f1", "entity_precision", "entity_recall", "accuracy"};
   return {};
 }
 

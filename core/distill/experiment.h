@@ -52,7 +52,7 @@ struct TaskSpec {
   std::string train;                ///< "task.train" (required unless every stage uses a corpus)
   std::string dev;                  ///< "task.dev" (optional; then no evaluation)
   std::string test;                 ///< "task.test" (optional)
-  std::string format = "auto";      ///< auto | tsv | csv | jsonl (auto: from the extension)
+  std::string format = "auto";      ///< auto | tsv | csv | jsonl | conll (auto: from the extension)
   std::string textColumn = "sentence";
   std::string pairColumn;           ///< empty = single-sentence task
   std::string labelColumn = "label";
@@ -62,12 +62,15 @@ struct TaskSpec {
   /// the first line is the header.
   std::vector<std::string> columns;
   /// What is predicted: classification (one class per example) | regression (one number;
-  /// a float label column) | multi_label (any number of classes per example, sigmoid outputs).
+  /// a float label column) | multi_label (any number of classes per example, sigmoid outputs)
+  /// | token_classification (a tag per word: NER, tagging; CoNLL files or JSON Lines with
+  /// "tokens" and "tags"; a BERT student, no augmentation, no sentence pairs).
   std::string kind = "classification";
   /// The task's headline metric: picks the best checkpoint, gives the retention and heads
   /// the summary. classification: accuracy | f1 (of class 1; two classes) | mcc (Matthews;
   /// with more than two classes Gorodkin's R_K, as scikit-learn computes it). regression:
-  /// pearson | spearman. multi_label: micro_f1 | macro_f1 | exact_match. The default is the
+  /// pearson | spearman. multi_label: micro_f1 | macro_f1 | exact_match. token_classification:
+  /// entity_f1 | entity_precision | entity_recall (seqeval, IOB2) | accuracy (of words). The default is the
   /// first of the kind's list.
   std::string metric = "accuracy";
   /// multi_label: what joins several class names in one label column ("label_separator").

@@ -111,7 +111,8 @@ EvalMetrics readEval(const LineReader& r) {
   // Logs from before task.metric: their metric was accuracy.
   e.metric = r.find("metric") ? r.text("metric") : std::string("accuracy");
   e.score = r.number("score", e.accuracy);
-  for (const char* name : {"pearson", "spearman", "micro_f1", "macro_f1", "exact_match"})
+  for (const char* name : {"pearson", "spearman", "micro_f1", "macro_f1", "exact_match", "entity_f1",
+                           "entity_precision", "entity_recall"})
     if (r.find(name)) e.figures.emplace_back(name, r.number(name));
   return e;
 }

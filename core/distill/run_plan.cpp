@@ -26,7 +26,7 @@ model::BertConfig configFrom(const BertShape& s, int64_t vocab, int64_t pad, con
   c.attentionProbsDropoutProb = s.attentionDropout;
   c.padTokenId = pad;
   c.labels = labels;
-  c.problemType = model::problemTypeOf(taskKind);
+  model::setTaskKind(c, taskKind);
   c.validate("experiment");
   return c;
 }
@@ -48,8 +48,8 @@ void planCheckpointTeacher(TeacherPlan& t, const Experiment& e, io::LoadedCheckp
                        (e.teacher.finetune == "always" ? ", teacher.finetune is always)" : ")"));
     model::BertConfig config = ck.config;
     config.labels = labels;
-    config.problemType = model::problemTypeOf(e.task.kind);
-    model::BertModel tuned(config, model::BertHeads{true, true, t.model->heads().mlm});
+    model::setTaskKind(config, e.task.kind);
+    model::BertModel tuned(config, model::headsForTask(e.task.kind, t.model->heads().mlm));
     {
       torch::NoGradGuard noGrad;
       auto source = t.model->named_parameters();
@@ -78,8 +78,7 @@ void planTeacher(RunPlan& plan, const Experiment& e, io::LoadedCheckpoint* ck, O
   if (ck) {
     planCheckpointTeacher(t, e, *ck, plan.data.labels(), observer);
   } else {
-    model::BertHeads heads;
-    heads.mlm = e.teacher.mlmPretraining;
+    const model::BertHeads heads = model::headsForTask(e.task.kind, e.teacher.mlmPretraining);
     t.model = model::BertModel(configFrom(e.teacher.architecture, plan.data.vocabSize, plan.data.specials.pad,
                                           plan.data.labels(), e.task.kind),
                                heads);
@@ -132,10 +131,10 @@ std::unique_ptr<StudentModel> makeStudent(const Experiment& e, const RunData& d)
   }
   if (sp.init == "checkpoint") {
     io::LoadOptions lo;
-    lo.heads = model::BertHeads{true, true, studentMlm};
+    lo.heads = model::headsForTask(e.task.kind, studentMlm);
     return std::make_unique<BertStudent>(io::loadCheckpoint(sp.checkpoint, lo).model);
   }
-  model::BertHeads heads{true, true, studentMlm};
+  const model::BertHeads heads = model::headsForTask(e.task.kind, studentMlm);
   return std::make_unique<BertStudent>(
       model::BertModel(configFrom(sp.architecture, d.vocabSize, d.specials.pad, d.labels(), e.task.kind), heads));
 }

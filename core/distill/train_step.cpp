@@ -124,6 +124,7 @@ std::map<std::string, torch::Tensor> computeLosses(const StepSpec& c, const data
   // The cache serves a batch whose rows all have their logits from an earlier epoch, and
   // keeps what the teacher computes for the others.
   TeacherLogitCache* cache = c.teacherCache && needsOnlyTeacherLogits(l) && !batch.mlmLabels.defined() &&
+                                     c.taskKind != "token_classification" &&
                                      batch.indices.size() == static_cast<size_t>(batch.size())
                                  ? c.teacherCache
                                  : nullptr;
@@ -145,6 +146,13 @@ std::map<std::string, torch::Tensor> computeLosses(const StepSpec& c, const data
     t = teacher->forward(inputs, to);
   }
 
+  // A token classification's logits [B,S,C] count at the tagged positions (the first piece
+  // of each word; every token of an untagged batch): [K,C] rows, as a sequence task's [B,C].
+  if (c.taskKind == "token_classification" && (s.logits.defined() || t.logits.defined())) {
+    const torch::Tensor at = batch.labels.defined() ? batch.labels.ne(-100) : batch.attentionMask.to(torch::kBool);
+    if (s.logits.defined()) s.logits = s.logits.index({at});
+    if (t.logits.defined()) t.logits = t.logits.index({at});
+  }
   if (l.softTargets > 0) {
     if (c.taskKind == "regression")
       throw Error(ErrorKind::InvalidArgument, c.name + ": soft targets do not apply to a regression (use logit_mse)");
@@ -158,7 +166,9 @@ std::map<std::string, torch::Tensor> computeLosses(const StepSpec& c, const data
     if (!batch.labels.defined()) throw Error(ErrorKind::InvalidArgument, c.name + ": hard-label loss on unlabeled data");
     const torch::Tensor hard = c.taskKind == "regression"    ? hardLabelMse(s.logits, batch.labels)
                                : c.taskKind == "multi_label" ? hardLabelBce(s.logits, batch.labels)
-                                                             : hardLabelCe(s.logits, batch.labels);
+                               : c.taskKind == "token_classification"
+                                   ? hardLabelCe(s.logits, batch.labels.index({batch.labels.ne(-100)}))
+                                   : hardLabelCe(s.logits, batch.labels);
     terms["hard_labels"] = l.hardLabels * hard;
   }
   if (l.logitMse > 0) terms["logit_mse"] = l.logitMse * logitMse(s.logits, t.logits);
@@ -186,6 +196,9 @@ TermCounts termCounts(const data::Batch& batch) {
   n.tokens = batch.attentionMask.defined() ? batch.attentionMask.sum().item<double>()
                                            : static_cast<double>(batch.inputIds.numel());
   n.masked = batch.mlmLabels.defined() ? batch.mlmLabels.ne(-100).sum().item<double>() : 0.0;
+  // Per-token tags [B,S] (int64): the tagged positions; otherwise one per row.
+  const bool tokenTags = batch.labels.defined() && batch.labels.dim() == 2 && batch.labels.scalar_type() == torch::kLong;
+  n.labeled = tokenTags ? batch.labels.ne(-100).sum().item<double>() : n.rows;
   return n;
 }
 
@@ -195,6 +208,7 @@ namespace {
 double countOf(const TermCounts& n, const std::string& term) {
   if (term == "cosine") return n.tokens;
   if (term == "mlm") return n.masked;
+  if (term == "soft_targets" || term == "hard_labels" || term == "logit_mse") return n.labeled;
   return n.rows;
 }
 

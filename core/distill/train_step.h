@@ -35,7 +35,8 @@ class TeacherLogitCache;
 struct StepSpec {
   std::string name;                           ///< the phase's name, for messages
   /// task.kind: which hard and soft losses apply to the logits (classification: CE and
-  /// softmax soft targets; regression: MSE; multi_label: BCE and Bernoulli soft targets).
+  /// softmax soft targets; regression: MSE; multi_label: BCE and Bernoulli soft targets;
+  /// token_classification: CE and softmax soft targets per tagged word piece).
   std::string taskKind = "classification";
   OptimSpec optim;
   LossSpec losses;
@@ -99,6 +100,9 @@ struct TermCounts {
   double rows = 0.0;
   double tokens = 0.0;
   double masked = 0.0;
+  /// What the logit terms (soft targets, hard labels, logit MSE) average over: rows, or for
+  /// a token classification the tagged word pieces (labels other than -100).
+  double labeled = 0.0;
 };
 /// A batch's counts (read from its CPU tensors).
 TermCounts termCounts(const data::Batch& batch);

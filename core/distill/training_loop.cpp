@@ -38,6 +38,10 @@ void evaluatePhase(PhaseContext& c, RunState& state) {
   if (scores.kind == "regression") e.figures = {{"pearson", scores.pearson}, {"spearman", scores.spearman}};
   else if (scores.kind == "multi_label")
     e.figures = {{"micro_f1", scores.microF1}, {"macro_f1", scores.macroF1}, {"exact_match", scores.exactMatch}};
+  else if (scores.kind == "token_classification")
+    e.figures = {{"entity_f1", scores.entityF1},
+                 {"entity_precision", scores.entityPrecision},
+                 {"entity_recall", scores.entityRecall}};
   if (c.bestWeights && e.score > state.bestScore) {
     state.bestScore = e.score;
     state.bestGlobalStep = state.globalStep;
@@ -101,7 +105,10 @@ namespace {
 /// where the run stands, the same batches (and so the same padding and the same logits to
 /// the last bit) as the uninterrupted run's.
 std::unique_ptr<TeacherLogitCache> makeTeacherCache(const PhaseContext& c, const RunState& state, int64_t steps) {
-  if (c.teacherCache == "off" || !c.train || !c.teacher || c.losses.mlm > 0 || !needsOnlyTeacherLogits(c.losses))
+  // A token classification's logits are per word piece, of a length that depends on the
+  // batch's padding: not cached.
+  if (c.teacherCache == "off" || !c.train || !c.teacher || c.losses.mlm > 0 || !needsOnlyTeacherLogits(c.losses) ||
+      c.train->kind == "token_classification")
     return nullptr;
   const size_t examples = c.train->examples.size();
   const auto first = epochOrder(examples, c.optim.batchSize, state.seed, c.index, 0);
@@ -185,10 +192,15 @@ eval::ClassificationScores evaluateModel(StudentModel& m, const data::EncodedDat
   const bool parallel = world && world->size() > 1;
   const auto [begin, end] = parallel ? shareOf(n, world->size(), world->rank()) : std::pair<int64_t, int64_t>{0, n};
   const bool regression = data.kind == "regression", multiLabel = data.kind == "multi_label";
-  const int64_t width = multiLabel ? data.numLabels : 1;
+  const bool tokens = data.kind == "token_classification";
+  size_t maxWords = 1;
+  if (tokens)
+    for (const auto& ex : data.examples) maxWords = std::max(maxWords, ex.wordTags.size());
+  const int64_t width = multiLabel ? data.numLabels : tokens ? static_cast<int64_t>(maxWords) : 1;
   // Predictions by row: class ids + 1, values or 0/1 per class at this rank's rows and 0
   // elsewhere; with several ranks summed over the ranks.
-  auto byRow = regression || multiLabel ? torch::zeros({n, width}, torch::kDouble) : torch::zeros({n, 1}, torch::kLong);
+  // token_classification: tag ids + 1 per word (0 for a word cut off by max_length).
+  auto byRow = regression || multiLabel ? torch::zeros({n, width}, torch::kDouble) : torch::zeros({n, width}, torch::kLong);
   for (int64_t first = begin; first < end; first += batchSize) {
     std::vector<size_t> indices;
     for (int64_t i = first; i < std::min(end, first + batchSize); ++i) indices.push_back(static_cast<size_t>(i));
@@ -196,6 +208,20 @@ eval::ClassificationScores evaluateModel(StudentModel& m, const data::EncodedDat
     model::ForwardOptions o;
     auto logits = m.forward(batch.inputs(), o).logits;
     torch::Tensor pred;
+    if (tokens) {
+      // The first piece of each word, in order: its argmax is the word's tag.
+      const auto argmax = logits.argmax(-1).to(torch::kCPU).contiguous();
+      const int64_t seq = argmax.size(1);
+      const int64_t* a = argmax.data_ptr<int64_t>();
+      for (size_t r = 0; r < indices.size(); ++r) {
+        const auto& ex = data.examples[indices[r]];
+        int64_t* row = byRow.data_ptr<int64_t>() + (first + static_cast<int64_t>(r)) * width;
+        int64_t w = 0;
+        for (size_t i = 0; i < ex.tokenLabels.size() && static_cast<int64_t>(i) < seq; ++i)
+          if (ex.tokenLabels[i] != -100 && w < width) row[w++] = a[static_cast<int64_t>(r) * seq + static_cast<int64_t>(i)] + 1;
+      }
+      continue;
+    }
     if (regression) pred = logits.reshape({-1, 1}).to(torch::kCPU, torch::kDouble);
     else if (multiLabel) pred = torch::sigmoid(logits).ge(threshold).to(torch::kCPU, torch::kDouble);
     else pred = logits.argmax(-1).add(1).reshape({-1, 1}).to(torch::kCPU);
@@ -223,6 +249,22 @@ eval::ClassificationScores evaluateModel(StudentModel& m, const data::EncodedDat
         gold[static_cast<size_t>(i)].push_back(t > 0.5f ? 1 : 0);
     }
     return eval::scoreMultiLabelTask(predicted, gold);
+  }
+  if (tokens) {
+    std::vector<std::vector<std::string>> predicted(static_cast<size_t>(n)), gold(static_cast<size_t>(n));
+    const int64_t* p = byRow.data_ptr<int64_t>();
+    auto name = [&](int64_t id) {
+      return id >= 0 && static_cast<size_t>(id) < data.labelNames.size() ? data.labelNames[static_cast<size_t>(id)]
+                                                                         : std::string("O");
+    };
+    for (int64_t i = 0; i < n; ++i) {
+      const auto& ex = data.examples[static_cast<size_t>(i)];
+      for (size_t w = 0; w < ex.wordTags.size(); ++w) {
+        gold[static_cast<size_t>(i)].push_back(name(ex.wordTags[w]));
+        predicted[static_cast<size_t>(i)].push_back(name(p[i * width + static_cast<int64_t>(w)] - 1));
+      }
+    }
+    return eval::scoreTokenTask(predicted, gold);
   }
   std::vector<int64_t> predicted(static_cast<size_t>(n)), gold(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) {

@@ -107,7 +107,9 @@ PhaseBatch phaseBatch(const PhaseContext& context, const std::vector<size_t>& in
 /// The dev figures of a model on an encoded, labeled dataset, as data.kind says: accuracy
 /// (and F1/MCC) of a classification, Pearson/Spearman of a regression's one output, the
 /// micro/macro F1 and exact match of a multi-label task (a class is predicted when its
-/// sigmoid is at least `threshold`). With a world of several ranks each rank predicts its
+/// sigmoid is at least `threshold`), the entity-level precision/recall/F1 and the word
+/// accuracy of a token classification (the tag of a word is the argmax at its first piece; a
+/// word cut off by max_length counts as "O"). With a world of several ranks each rank predicts its
 /// share of the rows and the predictions are summed over the ranks, so every rank gets the
 /// scores of the whole set.
 eval::ClassificationScores evaluateModel(StudentModel& model, const data::EncodedDataset& data,

@@ -67,6 +67,26 @@ ClassificationScores scoreMultiLabelTask(const std::vector<std::vector<uint8_t>>
   return s;
 }
 
+ClassificationScores scoreTokenTask(const std::vector<std::vector<std::string>>& predicted,
+                                    const std::vector<std::vector<std::string>>& gold) {
+  ClassificationScores s;
+  s.kind = "token_classification";
+  s.mcc = -1.0;
+  const EntityScores e = scoreEntities(predicted, gold);  // checks the lengths
+  s.entityPrecision = e.precision;
+  s.entityRecall = e.recall;
+  s.entityF1 = e.f1;
+  s.examples = static_cast<int64_t>(gold.size());
+  int64_t correct = 0;
+  for (size_t i = 0; i < gold.size(); ++i)
+    for (size_t w = 0; w < gold[i].size(); ++w) {
+      ++s.words;
+      correct += predicted[i][w] == gold[i][w];
+    }
+  s.accuracy = s.words > 0 ? static_cast<double>(correct) / static_cast<double>(s.words) : 0.0;
+  return s;
+}
+
 double metricScore(const ClassificationScores& scores, const std::string& metric) {
   if (metric == "accuracy") return scores.accuracy;
   if (metric == "f1") return scores.binary ? scores.f1 : -1.0;
@@ -76,8 +96,12 @@ double metricScore(const ClassificationScores& scores, const std::string& metric
   if (metric == "micro_f1") return scores.microF1;
   if (metric == "macro_f1") return scores.macroF1;
   if (metric == "exact_match") return scores.exactMatch;
+  if (metric == "entity_f1") return scores.entityF1;
+  if (metric == "entity_precision") return scores.entityPrecision;
+  if (metric == "entity_recall") return scores.entityRecall;
   throw Error(ErrorKind::InvalidArgument, "unknown metric \"" + metric +
-                                              "\" (accuracy, f1, mcc, pearson, spearman, micro_f1, macro_f1, exact_match)");
+                                              "\" (accuracy, f1, mcc, pearson, spearman, micro_f1, macro_f1, exact_match, "
+                                              "entity_f1, entity_precision, entity_recall)");
 }
 
 }  // namespace retort::eval

@@ -19,6 +19,10 @@ struct ClassificationScores {
   int64_t examples = 0;
   double pearson = 0.0, spearman = 0.0;
   double microF1 = 0.0, macroF1 = 0.0, exactMatch = 0.0;
+  /// token_classification: seqeval's entity-level micro precision, recall and F1 (accuracy is
+  /// then the share of words tagged right; examples counts sentences).
+  double entityPrecision = 0.0, entityRecall = 0.0, entityF1 = 0.0;
+  int64_t words = 0;
 };
 
 /// numClasses == 2 fills f1 and mcc, more classes the multi-class mcc (as scikit-learn's
@@ -34,8 +38,14 @@ ClassificationScores scoreRegression(const std::vector<double>& predicted, const
 ClassificationScores scoreMultiLabelTask(const std::vector<std::vector<uint8_t>>& predicted,
                                          const std::vector<std::vector<uint8_t>>& gold);
 
+/// Token-classification figures from predicted and gold tag names per sentence:
+/// scoreEntities (seqeval's default mode) plus the word accuracy.
+ClassificationScores scoreTokenTask(const std::vector<std::vector<std::string>>& predicted,
+                                    const std::vector<std::vector<std::string>>& gold);
+
 /// The value of a task's headline metric: "accuracy", "f1" (of a two-class task; otherwise
-/// -1), "mcc", "pearson", "spearman", "micro_f1", "macro_f1" or "exact_match". Throws
+/// -1), "mcc", "pearson", "spearman", "micro_f1", "macro_f1", "exact_match", "entity_f1",
+/// "entity_precision" or "entity_recall". Throws
 /// retort::Error for another name.
 double metricScore(const ClassificationScores& scores, const std::string& metric);
 

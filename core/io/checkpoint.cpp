@@ -102,7 +102,8 @@ LoadedCheckpoint loadCheckpoint(const std::string& dir, const LoadOptions& optio
     heads = *options.heads;
   } else {
     heads.classifier = stored.count("classifier.weight") > 0;
-    heads.pooler = heads.classifier || stored.count("bert.pooler.dense.weight") > 0;
+    heads.tokenClassifier = heads.classifier && isTokenClassifier(ck.config);
+    heads.pooler = (heads.classifier && !heads.tokenClassifier) || stored.count("bert.pooler.dense.weight") > 0;
     heads.mlm = stored.count("cls.predictions.bias") > 0 ||
                 stored.count("cls.predictions.transform.dense.weight") > 0;
   }
@@ -149,7 +150,10 @@ void saveCheckpoint(const std::string& dir, model::BertModel& model, const text:
   model::BertConfig config = model->config();
   const auto& heads = model->heads();
   config.extra["architectures"] = nlohmann::json::array(
-      {heads.classifier ? "BertForSequenceClassification" : heads.mlm ? "BertForMaskedLM" : "BertModel"});
+      {heads.classifier ? (heads.tokenClassifier ? "BertForTokenClassification" : "BertForSequenceClassification")
+       : heads.mlm      ? "BertForMaskedLM"
+                        : "BertModel"});
+  if (heads.tokenClassifier) config.problemType.clear();  // BertForTokenClassification has none
   std::map<std::string, torch::Tensor> tensors;
   for (auto& item : model->named_parameters()) {
     auto t = item.value().detach();

@@ -215,10 +215,18 @@ BertMlmHeadImpl::BertMlmHeadImpl(const BertConfig& c) {
   predictions = register_module("predictions", BertMlmPredictions(c));
 }
 
+BertHeads headsForTask(const std::string& taskKind, bool mlm) {
+  BertHeads h;
+  h.mlm = mlm;
+  h.tokenClassifier = taskKind == "token_classification";
+  h.pooler = !h.tokenClassifier;
+  return h;
+}
+
 BertModelImpl::BertModelImpl(const BertConfig& c, const BertHeads& heads)
     : m_config(c), m_heads(heads) {
   c.validate();
-  if (heads.classifier && !heads.pooler)
+  if (heads.classifier && !heads.pooler && !heads.tokenClassifier)
     throw Error(ErrorKind::InvalidArgument, "a classifier head needs the pooler");
   bert = register_module("bert", BertBackbone(c, heads.pooler));
   if (heads.classifier) {
@@ -230,9 +238,11 @@ BertModelImpl::BertModelImpl(const BertConfig& c, const BertHeads& heads)
 
 BertOutputs BertModelImpl::forward(const BertInputs& in, const ForwardOptions& opt) {
   ForwardOptions backboneOpt = opt;
-  backboneOpt.pooled = opt.pooled || (opt.logits && classifier);
+  backboneOpt.pooled = opt.pooled || (opt.logits && classifier && !m_heads.tokenClassifier);
   BertOutputs out = bert->forward(in, backboneOpt);
-  if (opt.logits && classifier) out.logits = classifier->forward(fastDropout(out.pooled, m_config.hiddenDropoutProb, is_training()));
+  if (opt.logits && classifier)
+    out.logits = classifier->forward(fastDropout(m_heads.tokenClassifier ? out.lastHidden : out.pooled,
+                                                 m_config.hiddenDropoutProb, is_training()));
   if (opt.mlmLogits && cls) {
     auto h = out.lastHidden;
     if (opt.mlmPositions.defined()) h = h.index({opt.mlmPositions.to(torch::kBool)});

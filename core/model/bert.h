@@ -42,7 +42,7 @@ struct BertInputs {
 struct BertOutputs {
   torch::Tensor lastHidden;                    ///< [B,S,H]
   torch::Tensor pooled;                        ///< [B,H] or undefined
-  torch::Tensor logits;                        ///< [B,num_labels] or undefined
+  torch::Tensor logits;                        ///< [B,num_labels] ([B,S,num_labels] per token) or undefined
   torch::Tensor mlmLogits;                     ///< [B,S,V] or [K,V] or undefined
   std::vector<torch::Tensor> hiddenStates;     ///< L+1 × [B,S,H] when requested
   std::vector<torch::Tensor> attentionScores;  ///< L × [B,A,S,S] when requested
@@ -181,10 +181,17 @@ TORCH_MODULE(BertMlmHead);
 
 /// Which heads a model carries.
 struct BertHeads {
-  bool pooler = true;      ///< bert.pooler (needed by the classifier)
+  bool pooler = true;      ///< bert.pooler (needed by a sequence classifier)
   bool classifier = true;  ///< classifier: Linear(H, num_labels) on the pooled output
   bool mlm = false;        ///< cls.predictions: masked-language-model head
+  /// The classifier is Hugging Face's BertForTokenClassification head: applied to every
+  /// position of the last hidden state (logits [B,S,num_labels]); no pooler needed.
+  bool tokenClassifier = false;
 };
+
+/// The heads of a model for a task kind (task.kind): a sequence classifier with its pooler,
+/// or for "token_classification" a per-token classifier without one; plus the MLM head.
+BertHeads headsForTask(const std::string& taskKind, bool mlm);
 
 /// The whole model: "bert" (the backbone) plus the heads asked for.
 class BertModelImpl : public torch::nn::Module {

@@ -155,6 +155,7 @@ json BertConfig::toJson() const {
 }
 
 std::string BertConfig::effectiveProblemType() const {
+  if (isTokenClassifier(*this)) return "token_classification";
   if (!problemType.empty()) return problemType;
   return numLabels() == 1 ? "regression" : "single_label_classification";
 }
@@ -162,7 +163,26 @@ std::string BertConfig::effectiveProblemType() const {
 std::string problemTypeOf(const std::string& taskKind) {
   if (taskKind == "regression") return "regression";
   if (taskKind == "multi_label") return "multi_label_classification";
+  if (taskKind == "token_classification") return "token_classification";
   return "single_label_classification";
+}
+
+bool isTokenClassifier(const BertConfig& config) {
+  const auto it = config.extra.find("architectures");
+  if (it == config.extra.end() || !it->is_array()) return false;
+  for (const auto& a : *it)
+    if (a.is_string() && a.get<std::string>() == "BertForTokenClassification") return true;
+  return false;
+}
+
+void setTaskKind(BertConfig& config, const std::string& taskKind) {
+  if (taskKind == "token_classification") {
+    config.problemType.clear();
+    config.extra["architectures"] = json::array({"BertForTokenClassification"});
+  } else {
+    config.problemType = problemTypeOf(taskKind);
+    if (isTokenClassifier(config)) config.extra["architectures"] = json::array({"BertForSequenceClassification"});
+  }
 }
 
 void BertConfig::save(const std::string& path) const {

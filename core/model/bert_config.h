@@ -36,7 +36,8 @@ struct BertConfig {
   int64_t numLabels() const { return static_cast<int64_t>(labels.size()); }
   int64_t headDim() const { return hiddenSize / numAttentionHeads; }
   /// The problem type as Hugging Face reads it: problem_type when given, else "regression"
-  /// for one label and "single_label_classification" otherwise.
+  /// for one label and "single_label_classification" otherwise; "token_classification" for
+  /// a BertForTokenClassification (isTokenClassifier).
   std::string effectiveProblemType() const;
 
   /// Throws retort::Error (naming `source` and the key) when a value is out of range.
@@ -53,8 +54,18 @@ struct BertConfig {
 /// Number of parameters of the encoder (embeddings + layers + pooler), without heads.
 int64_t backboneParameterCount(const BertConfig& config, bool withPooler = true);
 
-/// The problem_type of a task kind (classification, regression, multi_label).
+/// The problem type of a task kind as effectiveProblemType() names it: problem_type for
+/// classification, regression and multi_label; "token_classification" (not a problem_type:
+/// the architecture BertForTokenClassification) for a token_classification.
 std::string problemTypeOf(const std::string& taskKind);
+
+/// Whether config.json's "architectures" names BertForTokenClassification.
+bool isTokenClassifier(const BertConfig& config);
+
+/// Makes the config one of a task kind's model: problem_type (cleared for a token
+/// classification), and "architectures" BertForTokenClassification for a token_classification
+/// (a token classifier's architectures become BertForSequenceClassification for the others).
+void setTaskKind(BertConfig& config, const std::string& taskKind);
 
 /// The hidden_act values Retort computes.
 const std::vector<std::string>& supportedActivations();

@@ -18,6 +18,13 @@ Writes, in the output directory:
                                  the topics (war, economy, foreign, law) whose keywords occur in
                                  the passage as whole words (case-insensitive), joined by ","; a
                                  passage may have none
+  tags/{train,dev,test}.conll    the same passages for token classification (NER-style tagging),
+                                 CoNLL columns "word<SPACE>tag", a blank line between passages,
+                                 IOB2 tags from fixed rules (tags_of): DATE (a capitalised month
+                                 name and the day number after it; "May" and "March" only with
+                                 one), YEAR (a number 1600-2099), NUM (other numbers, and runs of
+                                 number words such as "two hundred"), GOV (Congress, Senate,
+                                 House of Representatives, Supreme Court), O for the rest
 
 A passage is a run of consecutive sentences of one address, 20 to 60 words. Addresses, not
 passages, are split: an address whose year ends in 5 goes to dev, in 0 to test, the rest to
@@ -61,6 +68,59 @@ WORD = re.compile(r"[a-z]+")
 def topics_of(passage):
     words = set(WORD.findall(passage.lower()))
     return ",".join(t for t, keys in TOPICS.items() if words & keys)
+
+
+MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"}
+NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million", "millions", "billion",
+                "billions"}
+GOV = [["House", "of", "Representatives"], ["Supreme", "Court"], ["Congress"], ["Senate"]]
+TOKEN = re.compile(r"\w+(?:[-'.,]\d+)*|[^\w\s]")
+
+
+def tags_of(passage):
+    """The passage's words (punctuation split off) and their IOB2 tags (see the module's text)."""
+    words = TOKEN.findall(passage)
+    tags = ["O"] * len(words)
+    i = 0
+    while i < len(words):
+        w = words[i]
+        day = i + 1 < len(words) and words[i + 1].isdigit() and 1 <= int(words[i + 1]) <= 31
+        gov = next((g for g in GOV if words[i:i + len(g)] == g), None)
+        if w in MONTHS and (day or w not in ("May", "March")):
+            tags[i] = "B-DATE"
+            if day:
+                tags[i + 1] = "I-DATE"
+                i += 1
+        elif gov:
+            tags[i] = "B-GOV"
+            for k in range(1, len(gov)):
+                tags[i + k] = "I-GOV"
+            i += len(gov) - 1
+        elif re.fullmatch(r"\d{4}", w) and 1600 <= int(w) <= 2099:
+            tags[i] = "B-YEAR"
+        elif re.fullmatch(r"\d+(?:[.,]\d+)*", w) or w.lower() in NUMBER_WORDS:
+            tags[i] = "B-NUM"
+            while i + 1 < len(words) and (words[i + 1].lower() in NUMBER_WORDS or
+                                          re.fullmatch(r"\d+(?:[.,]\d+)*", words[i + 1])):
+                i += 1
+                tags[i] = "I-NUM"
+        i += 1
+    return words, tags
+
+
+def write_tags(path, texts):
+    counts = {}
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for p in texts:
+            words, tags = tags_of(p)
+            for w, t in zip(words, tags):
+                f.write(f"{w} {t}\n")
+                if t.startswith("B-"):
+                    counts[t[2:]] = counts.get(t[2:], 0) + 1
+            f.write("\n")
+    return counts
 
 
 def split_of(year):
@@ -143,6 +203,9 @@ def main():
                     counts[t] += 1
                 f.write(f"{p}\t{topics}\n")
         print(f"year/{split}.tsv, topics/{split}.tsv: topics {counts}")
+        os.makedirs(f"{outdir}/tags", exist_ok=True)
+        entities = write_tags(f"{outdir}/tags/{split}.conll", [p for p, _, _ in rows])
+        print(f"tags/{split}.conll: entities {entities}")
     random.shuffle(corpus)
     with open(f"{outdir}/corpus.txt", "w", encoding="utf-8", newline="\n") as f:
         for p in corpus[:CORPUS_LINES]:

@@ -117,6 +117,56 @@ class TestBatching : public QObject {
     QCOMPARE(kindOf([&] { encodeCorpus({text}, tok, 1); }), ErrorKind::InvalidArgument);
   }
 
+  void tokenClassificationFirstPieces() {
+    const auto& tok = tokenizer();
+    const auto sp = tok.specialTokens();
+    LabeledDataset data;
+    data.kind = "token_classification";
+    data.labels = {"B-X", "I-X", "O"};
+    Example ex;
+    ex.words = {"The", "fox", "jumped", "unaffable", "dog."};
+    ex.tags = {2, 0, 1, 2, 0};
+    data.examples.push_back(ex);
+    const auto enc = encodeDataset(data, tok, 0);
+    QCOMPARE(enc.kind, std::string("token_classification"));
+    QCOMPARE(enc.labelNames, data.labels);
+    std::vector<int64_t> ids;
+    for (const char* piece : {"[CLS]", "the", "fox", "jump", "##ed", "un", "##aff", "##able", "dog", ".", "[SEP]"})
+      ids.push_back(tok.tokenToId(piece));
+    QCOMPARE(enc.examples[0].inputIds, ids);
+    // The tag on each word's first piece, -100 on later pieces ("##ed", "##aff", "##able", the
+    // "." that the basic tokenizer splits off "dog.") and on the specials.
+    QCOMPARE(enc.examples[0].tokenLabels, std::vector<int64_t>({-100, 2, 0, 1, -100, 2, -100, -100, 0, -100, -100}));
+    QCOMPARE(enc.examples[0].wordTags, ex.tags);
+    QCOMPARE(enc.examples[0].tokenTypeIds, std::vector<int64_t>(11, 0));
+
+    // max_length 6: [CLS] the fox jump ##ed [SEP]; the word cut off keeps its gold tag in wordTags.
+    const auto cut = encodeDataset(data, tok, 6);
+    QCOMPARE(cut.examples[0].inputIds.size(), size_t(6));
+    QCOMPARE(cut.examples[0].tokenLabels, std::vector<int64_t>({-100, 2, 0, 1, -100, -100}));
+    QCOMPARE(cut.examples[0].inputIds.back(), sp.sep);
+    QCOMPARE(cut.examples[0].wordTags.size(), size_t(5));
+    QCOMPARE(kindOf([&] { encodeDataset(data, tok, 2); }), ErrorKind::InvalidArgument);
+
+    // Collated: [B,S] int64 tags, -100 at padding too.
+    Example shortEx;
+    shortEx.words = {"dog"};
+    shortEx.tags = {0};
+    data.examples.push_back(shortEx);
+    const auto both = encodeDataset(data, tok, 0);
+    const auto batch = collate(both, {1, 0});
+    QCOMPARE(batch.labels.sizes().vec(), std::vector<int64_t>({2, 11}));
+    QCOMPARE(batch.labels.scalar_type(), torch::kLong);
+    QCOMPARE(batch.labels[0].sum().item<int64_t>(), int64_t(-100 * 10 + 0));
+    QCOMPARE(batch.labels[0][1].item<int64_t>(), int64_t(0));
+    QCOMPARE(batch.labels[1].ne(-100).sum().item<int64_t>(), int64_t(5));
+    QCOMPARE(batch.attentionMask[0].sum().item<int64_t>(), int64_t(3));
+
+    auto broken = both;
+    broken.examples[0].tokenLabels[1] = 7;
+    QCOMPARE(kindOf([&] { collate(broken, {0}); }), ErrorKind::InvalidArgument);
+  }
+
   void pairs() {
     const auto& tok = tokenizer();
     const auto sp = tok.specialTokens();

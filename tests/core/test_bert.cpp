@@ -171,6 +171,52 @@ class TestBert : public QObject {
     for (const auto& p : a) QVERIFY2(torch::equal(p.value(), b[p.key()]), p.key().c_str());
   }
 
+  void tokenClassifierHead() {
+    // Hugging Face's BertForTokenClassification: no pooler, the classifier on every position
+    // of the last hidden state; saved with that architecture and found again on loading.
+    auto base = io::loadCheckpoint(test::fixture("bert/tiny"));
+    auto cfg = base.config;
+    cfg.labels = {"B-X", "I-X", "O"};
+    model::setTaskKind(cfg, "token_classification");
+    QVERIFY(model::isTokenClassifier(cfg));
+    QCOMPARE(cfg.effectiveProblemType(), std::string("token_classification"));
+    torch::manual_seed(3);
+    model::BertModel m(cfg, model::headsForTask("token_classification", false));
+    m->eval();
+    QVERIFY(!m->bert->pooler);
+    model::BertInputs in;
+    in.inputIds = torch::tensor({{2, 10, 11, 3}, {2, 12, 3, 0}}, torch::kLong);
+    in.attentionMask = torch::tensor({{1, 1, 1, 1}, {1, 1, 1, 0}}, torch::kLong);
+    torch::NoGradGuard noGrad;
+    const auto out = m->forward(in);
+    QCOMPARE(out.logits.sizes().vec(), std::vector<int64_t>({2, 4, 3}));
+    QVERIFY(!out.pooled.defined());
+    const auto byHand = torch::matmul(out.lastHidden, m->classifier->weight.t()) + m->classifier->bias;
+    QVERIFY(torch::allclose(out.logits, byHand, 1e-5, 1e-6));
+
+    QTemporaryDir tmp;
+    const std::string dir = tmp.filePath(QStringLiteral("tok")).toStdString();
+    io::saveCheckpoint(dir, m, base.tokenizer.get());
+    std::ifstream configFile(dir + "/config.json");
+    const auto j = nlohmann::json::parse(configFile);
+    QCOMPARE(j.at("architectures").at(0).get<std::string>(), std::string("BertForTokenClassification"));
+    QVERIFY(!j.contains("problem_type"));
+    QCOMPARE(j.at("id2label").at("2").get<std::string>(), std::string("O"));
+    auto file = io::SafetensorsFile::open(dir + "/model.safetensors");
+    QVERIFY(file.find("bert.pooler.dense.weight") == nullptr);
+    QVERIFY(file.find("classifier.weight") != nullptr);
+    auto again = io::loadCheckpoint(dir);
+    QVERIFY(again.model->heads().tokenClassifier);
+    QVERIFY(!again.model->heads().pooler);
+    QVERIFY(again.report.initialized.empty());
+    again.model->eval();
+    QVERIFY(torch::equal(again.model->forward(in).logits, out.logits));
+    // A sequence task's config turns the architecture back.
+    model::setTaskKind(cfg, "classification");
+    QVERIFY(!model::isTokenClassifier(cfg));
+    QCOMPARE(cfg.problemType, std::string("single_label_classification"));
+  }
+
   void errors() {
     QTemporaryDir tmp;
     const std::string base = tmp.path().toStdString();

@@ -6,9 +6,11 @@
 
 #include "core/eval/classification.h"
 #include "core/eval/latency.h"
+#include "core/util/error.h"
 #include "test_util.h"
 
 using retort::eval::scoreClassification;
+using namespace retort;
 
 class TestClassification : public QObject {
   Q_OBJECT
@@ -42,7 +44,7 @@ class TestClassification : public QObject {
     QCOMPARE(retort::eval::metricScore(rk, "accuracy"), rk.accuracy);
     QVERIFY(retort::test::thrownMessage([&] { retort::eval::metricScore(rk, "auc"); })
                 .contains(QStringLiteral("unknown metric \"auc\" (accuracy, f1, mcc, pearson, spearman, micro_f1, "
-                                         "macro_f1, exact_match)")));
+                                         "macro_f1, exact_match, entity_f1, entity_precision, entity_recall)")));
     QVERIFY(retort::test::thrownMessage([] { scoreClassification({0}, {0, 1}, 2); })
                 .contains(QStringLiteral("1 predictions for 2 gold labels")));
   }
@@ -65,6 +67,24 @@ class TestClassification : public QObject {
     QCOMPARE(m.exactMatch, 0.5);
     QCOMPARE(m.accuracy, 0.5);
     QCOMPARE(retort::eval::metricScore(m, "micro_f1"), m.microF1);
+  }
+
+  void tokenTaskScores() {
+    // seqeval by hand: gold has PER [0,2) and LOC [3,4) and ORG [0,1) (sentence 2); the
+    // prediction gets PER right, LOC wrong (type), misses ORG and adds a MISC.
+    const std::vector<std::vector<std::string>> gold = {{"B-PER", "I-PER", "O", "B-LOC"}, {"B-ORG", "O"}};
+    const std::vector<std::vector<std::string>> pred = {{"B-PER", "I-PER", "O", "B-ORG"}, {"O", "B-MISC"}};
+    const auto s = eval::scoreTokenTask(pred, gold);
+    QCOMPARE(s.kind, std::string("token_classification"));
+    QCOMPARE(s.examples, int64_t(2));
+    QCOMPARE(s.words, int64_t(6));
+    QCOMPARE(s.accuracy, 3.0 / 6.0);  // B-PER, I-PER, O right
+    QCOMPARE(s.entityPrecision, 1.0 / 3.0);
+    QCOMPARE(s.entityRecall, 1.0 / 3.0);
+    QCOMPARE(s.entityF1, 1.0 / 3.0);
+    QCOMPARE(eval::metricScore(s, "entity_f1"), 1.0 / 3.0);
+    QCOMPARE(eval::metricScore(s, "accuracy"), 0.5);
+    QVERIFY_EXCEPTION_THROWN(eval::scoreTokenTask({{"O"}}, {{"O", "O"}}), retort::Error);
   }
 
   void latencySummary() {

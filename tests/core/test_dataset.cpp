@@ -439,6 +439,99 @@ class TestDataset : public QObject {
     for (size_t i = 0; i < 4; ++i) QCOMPARE(again.examples[i].targets, d.examples[i].targets);
   }
 
+  void tokenClassificationConll() {
+    const std::string path = tmp("tags.conll");
+    // CoNLL-2003 style: a document mark, extra columns (the tag is the last), blank lines
+    // (several in a row) between sentences, "\r\n" ends.
+    writeFile(path, "-DOCSTART- -X- O O\n\nOn IN O\nDecember NNP B-DATE\n7 CD I-DATE\r\n\n\n"
+                    "Congress NNP B-GOV\nmet VBD O\n");
+    DatasetSpec spec = specFor(path);
+    spec.kind = "token_classification";
+    const auto d = readDataset(spec);
+    QCOMPARE(d.kind, std::string("token_classification"));
+    QCOMPARE(qt(d.labels), QStringList({"B-DATE", "B-GOV", "I-DATE", "O"}));  // sorted
+    QCOMPARE(d.examples.size(), size_t(2));
+    QCOMPARE(d.examples[0].words, std::vector<std::string>({"On", "December", "7"}));
+    QCOMPARE(d.examples[0].tags, std::vector<int64_t>({3, 0, 2}));
+    QCOMPARE(d.examples[0].text, std::string("On December 7"));
+    QCOMPARE(d.examples[0].line, int64_t(3));  // its first word's line
+    QCOMPARE(d.examples[1].tags, std::vector<int64_t>({1, 3}));
+    QCOMPARE(d.examples[1].line, int64_t(8));
+    QCOMPARE(d.labelCounts(), std::vector<int64_t>({1, 1, 1, 2}));
+
+    // A dev file maps onto the training tags; an unseen tag names the word.
+    const std::string dev = tmp("dev.iob");
+    writeFile(dev, "in O\n1941 B-YEAR\n");
+    DatasetSpec ds = specFor(dev);
+    ds.kind = "token_classification";
+    auto e = thrownError([&] { readDataset(ds, d.labels); });
+    QCOMPARE(e.second, QString::fromStdString(dev + ":1: tag \"B-YEAR\" of word 2 (\"1941\") is not one of the training "
+                                                    "tags (B-DATE, B-GOV, I-DATE, O)"));
+    writeFile(dev, "in O\n1941\n");
+    e = thrownError([&] { readDataset(ds); });
+    QCOMPARE(e.first, ErrorKind::Format);
+    QCOMPARE(e.second, QString::fromStdString(dev + ":2: expected a word and its tag separated by white space, found only "
+                                                    "\"1941\" (CoNLL: one word per line, the tag last)"));
+    writeFile(dev, "-DOCSTART- O\n\n\n");
+    e = thrownError([&] { readDataset(ds); });
+    QCOMPARE(e.second, QString::fromStdString(dev + ": no sentences (every line is blank or -DOCSTART-)"));
+    // Unlabeled: the words only.
+    ds.labelColumn.clear();
+    writeFile(dev, "in O\n1941 B-YEAR\n");
+    const auto u = readDataset(ds);
+    QCOMPARE(u.examples[0].words, std::vector<std::string>({"in", "1941"}));
+    QVERIFY(u.examples[0].tags.empty());
+    QVERIFY(u.labels.empty());
+
+    // Other task kinds refuse a CoNLL file, and a token classification a TSV.
+    DatasetSpec wrong = specFor(path);
+    e = thrownError([&] { readDataset(wrong); });
+    QCOMPARE(e.first, ErrorKind::InvalidArgument);
+    QVERIFY2(e.second.contains(QStringLiteral("cannot tell the dataset format")), qPrintable(e.second));
+    wrong.format = "conll";
+    e = thrownError([&] { readDataset(wrong); });
+    QCOMPARE(e.second, QString::fromStdString(path + ": a CoNLL file holds tags per word: it is read by a "
+                                                     "token_classification task, not a classification"));
+    DatasetSpec tsv = specFor(fixture("data/sst2.tsv"));
+    tsv.kind = "token_classification";
+    e = thrownError([&] { readDataset(tsv); });
+    QVERIFY2(e.second.endsWith(QStringLiteral("not tsv")), qPrintable(e.second));
+    QVERIFY_EXCEPTION_THROWN(writeDatasetTsv(tmp("no.tsv"), d.examples, d.labels, false, "token_classification"), Error);
+  }
+
+  void tokenClassificationJsonl() {
+    const std::string path = tmp("tags.jsonl");
+    // Hugging Face's layout: "tokens" and "ner_tags" found although the spec names the defaults.
+    writeFile(path, "{\"id\": 0, \"tokens\": [\"EU\", \"rejects\", \"German\"], \"ner_tags\": [\"B-ORG\", \"O\", \"B-MISC\"]}\n"
+                    "{\"id\": 1, \"tokens\": [\"Peter\"], \"ner_tags\": [\" B-PER \"]}\n");
+    DatasetSpec spec = specFor(path);
+    spec.kind = "token_classification";
+    const auto d = readDataset(spec);
+    QCOMPARE(qt(d.labels), QStringList({"B-MISC", "B-ORG", "B-PER", "O"}));
+    QCOMPARE(d.examples[0].tags, std::vector<int64_t>({1, 3, 0}));
+    QCOMPARE(d.examples[1].tags, std::vector<int64_t>({2}));  // trimmed
+    QCOMPARE(d.examples[1].text, std::string("Peter"));
+
+    writeFile(path, "{\"tokens\": [\"EU\", \"rejects\"], \"tags\": [\"B-ORG\"]}\n");
+    auto e = thrownError([&] { readDataset(spec); });
+    QCOMPARE(e.second, QString::fromStdString(path + ":1: field \"tags\" has 1 tags for 2 words in \"tokens\" (one tag per word)"));
+    writeFile(path, "{\"tokens\": [\"EU\", 7], \"tags\": [\"B-ORG\", \"O\"]}\n");
+    e = thrownError([&] { readDataset(spec); });
+    QCOMPARE(e.second, QString::fromStdString(path + ":1: field \"tokens\"[1] must be a string (words), not number 7"));
+    writeFile(path, "{\"tokens\": \"EU rejects\", \"tags\": [\"B-ORG\", \"O\"]}\n");
+    e = thrownError([&] { readDataset(spec); });
+    QCOMPARE(e.second, QString::fromStdString(path + ":1: field \"tokens\" must be an array of words, not string \"EU rejects\""));
+    writeFile(path, "{\"tokens\": [], \"tags\": []}\n");
+    e = thrownError([&] { readDataset(spec); });
+    QCOMPARE(e.second, QString::fromStdString(path + ":1: the array of words is empty (a sentence needs at least one word)"));
+    writeFile(path, "{\"tokens\": [\"EU\"], \"tags\": [\"\"]}\n");
+    e = thrownError([&] { readDataset(spec); });
+    QCOMPARE(e.second, QString::fromStdString(path + ":1: the tag of word 1 (\"EU\") is empty"));
+    writeFile(path, "{\"words\": [\"EU\"]}\n");
+    e = thrownError([&] { readDataset(spec); });
+    QCOMPARE(e.second, QString::fromStdString(path + ":1: field \"label\" is missing (it has \"words\")"));
+  }
+
   void regressionWrittenAndReadBack() {
     std::vector<Example> examples(2);
     examples[0].text = "one";

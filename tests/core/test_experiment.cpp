@@ -213,6 +213,15 @@ class TestExperiment : public QObject {
     QCOMPARE(m.stages[0].losses.softTargets, 1.0);  // Bernoulli soft targets apply
     QVERIFY(Experiment::fromJson(m.toJson(), "again.json", "/base").task == m.task);
     QCOMPARE(retort::distill::taskMetrics("multi_label"), std::vector<std::string>({"micro_f1", "macro_f1", "exact_match"}));
+    // A token classification: entity F1 by default, soft targets per word allowed.
+    auto k = Experiment::fromJson(nlohmann::json::parse(R"({"format": 1, "task": {"train": "t.conll",
+        "kind": "token_classification", "format": "conll"}, "stages": [{"kind": "intermediate"}, {"kind": "prediction"}]})"),
+                                  "exp.json", "/base");
+    QCOMPARE(k.task.metric, std::string("entity_f1"));
+    QCOMPARE(k.stages[1].losses.softTargets, 1.0);
+    QVERIFY(Experiment::fromJson(k.toJson(), "again.json", "/base").task == k.task);
+    QCOMPARE(retort::distill::taskMetrics("token_classification"),
+             std::vector<std::string>({"entity_f1", "entity_precision", "entity_recall", "accuracy"}));
   }
 
   void stageNames() {
@@ -418,7 +427,20 @@ class TestExperiment : public QObject {
     row("metric of another kind", R"({"format": 1, "task": {"train": "t", "kind": "regression", "metric": "mcc"}})",
         "exp.json: task.metric: \"mcc\" is not a metric of a regression task (pearson, spearman)");
     row("kind unknown", R"({"format": 1, "task": {"train": "t", "kind": "ranking"}})",
-        "exp.json: task.kind: must be one of classification, regression, multi_label; found \"ranking\"");
+        "exp.json: task.kind: must be one of classification, regression, multi_label, token_classification; found \"ranking\"");
+    row("tokens with a pair", R"({"format": 1, "task": {"train": "t", "kind": "token_classification", "pair_column": "b"}})",
+        "exp.json: task.pair_column: a token_classification tags the words of one text; it has no sentence pairs");
+    row("tokens from a tsv", R"({"format": 1, "task": {"train": "t", "kind": "token_classification", "format": "tsv"}})",
+        "exp.json: task.format: \"tsv\" holds one label per row; a token_classification reads \"conll\" column files "
+        "or \"jsonl\" with arrays of tokens and tags");
+    row("conll of a classification", R"({"format": 1, "task": {"train": "t", "format": "conll"}})",
+        "exp.json: task.format: \"conll\" holds a tag per word: it needs task.kind \"token_classification\"");
+    row("tokens into a bilstm", R"({"format": 1, "task": {"train": "t", "kind": "token_classification"},
+        "student": {"kind": "bilstm"}, "stages": [{"losses": {"soft_targets": 1}}]})",
+        "exp.json: student.kind: a BiLSTM student classifies whole texts; a token_classification needs a BERT student");
+    row("tokens augmented", R"({"format": 1, "task": {"train": "t", "kind": "token_classification"},
+        "stages": [{"augment": {"method": "tinybert"}}]})",
+        "exp.json: stages[0].augment: does not apply to a token_classification: replacing words would leave their tags wrong");
     row("regression classes", R"({"format": 1, "task": {"train": "t", "kind": "regression", "labels": ["a"]}})",
         "exp.json: task.labels: a regression has no classes (its label column holds numbers)");
     row("threshold above 1", R"({"format": 1, "task": {"train": "t", "kind": "multi_label", "threshold": 1.5}})",

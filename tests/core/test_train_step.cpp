@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <random>
 
 #include "core/data/batching.h"
@@ -174,6 +175,60 @@ class TestTrainStep : public QObject {
     double bestSeen = -1;
     for (const auto& e : log.evals) bestSeen = std::max(bestSeen, e.accuracy);
     QCOMPARE(stateA.bestScore, bestSeen);
+  }
+
+  void tokenClassificationLossesByHand() {
+    // BertForTokenClassification heads on the fixture's shape; the logit terms are taken at the
+    // tagged positions only (labels other than -100) and checked against plain formulas.
+    torch::manual_seed(5);
+    auto cfg = studentConfig(m_teacher.config);
+    cfg.labels = {"B-X", "I-X", "O"};
+    cfg.hiddenDropoutProb = cfg.attentionProbsDropoutProb = 0.0;
+    model::BertModel teacher(cfg, model::headsForTask("token_classification", false));
+    model::BertModel studentBert(cfg, model::headsForTask("token_classification", false));
+    QVERIFY(!teacher->bert->pooler);
+    teacher->eval();
+    distill::BertStudent student(studentBert);
+    data::Batch batch;
+    batch.inputIds = torch::tensor({{2, 10, 11, 12, 3}, {2, 13, 3, 0, 0}}, torch::kLong);
+    batch.tokenTypeIds = torch::zeros({2, 5}, torch::kLong);
+    batch.attentionMask = torch::tensor({{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}}, torch::kLong);
+    batch.labels = torch::tensor({{-100, 0, -100, 2, -100}, {-100, 1, -100, -100, -100}}, torch::kLong);
+    batch.indices = {0, 1};
+    distill::StepSpec spec;
+    spec.name = "tokens";
+    spec.taskKind = "token_classification";
+    spec.student = &student;
+    spec.teacher = teacher;
+    spec.losses.softTargets = 1.0;
+    spec.losses.temperature = 2.0;
+    spec.losses.hardLabels = 1.0;
+    spec.losses.logitMse = 1.0;
+    studentBert->eval();
+    const auto terms = distill::computeLosses(spec, batch);
+    torch::NoGradGuard noGrad;
+    const auto s = studentBert->forward(batch.inputs()).logits;
+    const auto t = teacher->forward(batch.inputs()).logits;
+    QCOMPARE(s.sizes().vec(), std::vector<int64_t>({2, 5, 3}));
+    // The three tagged positions (0,1), (0,3), (1,1) with gold 0, 2, 1.
+    const int rows[3][3] = {{0, 1, 0}, {0, 3, 2}, {1, 1, 1}};
+    double ce = 0, kl = 0, mse = 0;
+    const double T = 2.0;
+    for (const auto& r : rows) {
+      const auto sl = s[r[0]][r[1]].to(torch::kDouble), tl = t[r[0]][r[1]].to(torch::kDouble);
+      ce -= torch::log_softmax(sl, 0)[r[2]].item<double>();
+      const auto p = torch::softmax(tl / T, 0), logq = torch::log_softmax(sl / T, 0);
+      kl += (p * (p.log() - logq)).sum().item<double>();
+      mse += (sl - tl).pow(2).sum().item<double>();
+    }
+    QVERIFY(std::abs(terms.at("hard_labels").item<double>() - ce / 3) < 1e-5);
+    QVERIFY(std::abs(terms.at("soft_targets").item<double>() - T * T * kl / 3) < 1e-5);
+    QVERIFY(std::abs(terms.at("logit_mse").item<double>() - mse / 9) < 1e-5);
+    // The logit terms average over the tagged pieces: what a data-parallel step scales by.
+    const auto counts = distill::termCounts(batch);
+    QCOMPARE(counts.labeled, 3.0);
+    QCOMPARE(counts.rows, 2.0);
+    QCOMPARE(counts.tokens, 8.0);
   }
 
   void learningRateSchedule_data() {

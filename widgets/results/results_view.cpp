@@ -268,6 +268,9 @@ QString ResultsView::metricName(const QString& metric) {
   if (metric == QLatin1String("micro_f1")) return tr("Micro F1");
   if (metric == QLatin1String("macro_f1")) return tr("Macro F1");
   if (metric == QLatin1String("exact_match")) return tr("Exact match");
+  if (metric == QLatin1String("entity_f1")) return tr("Entity F1");
+  if (metric == QLatin1String("entity_precision")) return tr("Entity precision");
+  if (metric == QLatin1String("entity_recall")) return tr("Entity recall");
   return tr("Accuracy");
 }
 
