@@ -3,6 +3,8 @@
 // words inserted into demo passages), each distilled into a BERT student (quickstart) and a
 // BiLSTM student (bilstm). The summary, the log, the report and the saved heads say what
 // the task is; soft-target KL on a regression is refused before the run with the reason.
+// Token classification runs on demo passages with invented names inserted (CoNLL training
+// rows, JSON Lines dev rows).
 
 #include <QtTest/QtTest>
 #include <QDir>
@@ -60,6 +62,45 @@ void writeTasks(const QString& dir) {
   write(QStringLiteral("multi-dev.tsv"), 2000, 100, true);
 }
 
+/// A tagging set with known entities: the first 8 words of demo passages (tagged O) with
+/// one invented name inserted at word n mod 6: "Zorvia" (B-LOC) when n mod 3 == 0, "Mel
+/// Tarrow" (B-PER I-PER) when n mod 3 == 1, none otherwise. Training rows as CoNLL, dev rows
+/// as JSON Lines, so that both readers run end to end.
+void writeTags(const QString& dir) {
+  const QList<QByteArray> lines = bytesOf(QStringLiteral(RETORT_FIXTURES_DIR "/../../resources/demo/train.tsv")).split('\n');
+  auto sentence = [&](int n, QStringList& words, QStringList& tags) {
+    for (const QByteArray& w : lines[1 + n].split('\t').first().split(' ').mid(0, 8)) {
+      words << QString::fromUtf8(w);
+      tags << QStringLiteral("O");
+    }
+    const int at = n % 6;
+    if (n % 3 == 0) {
+      words.insert(at, QStringLiteral("Zorvia"));
+      tags.insert(at, QStringLiteral("B-LOC"));
+    } else if (n % 3 == 1) {
+      words.insert(at, QStringLiteral("Tarrow"));
+      tags.insert(at, QStringLiteral("I-PER"));
+      words.insert(at, QStringLiteral("Mel"));
+      tags.insert(at, QStringLiteral("B-PER"));
+    }
+  };
+  QFile train(dir + QStringLiteral("/tags-train.conll")), dev(dir + QStringLiteral("/tags-dev.jsonl"));
+  QVERIFY(train.open(QIODevice::WriteOnly) && dev.open(QIODevice::WriteOnly));
+  train.write("-DOCSTART- -X- O O\n\n");
+  for (int n = 0; n < 400; ++n) {
+    QStringList words, tags;
+    sentence(n, words, tags);
+    for (int i = 0; i < words.size(); ++i) train.write((words[i] + QLatin1Char(' ') + tags[i] + QLatin1Char('\n')).toUtf8());
+    train.write("\n");
+  }
+  for (int n = 2000; n < 2100; ++n) {
+    QStringList words, tags;
+    sentence(n, words, tags);
+    QJsonObject row{{QStringLiteral("tokens"), QJsonArray::fromStringList(words)}, {QStringLiteral("tags"), QJsonArray::fromStringList(tags)}};
+    dev.write(QJsonDocument(row).toJson(QJsonDocument::Compact) + '\n');
+  }
+}
+
 QStringList sets(const QStringList& overrides) {
   QStringList out;
   for (const auto& o : overrides) out << QStringLiteral("--set") << o;
@@ -97,6 +138,7 @@ class TestTaskKinds : public QObject {
   void initTestCase() {
     QVERIFY(m_tmp.isValid());
     writeTasks(m_tmp.path());
+    writeTags(m_tmp.path());
   }
 
   void softTargetsOnARegressionAreRefused() {
@@ -201,6 +243,74 @@ class TestTaskKinds : public QObject {
     const QByteArray label = augmented[1].split('\t').last();
     if (kind == QLatin1String("regression")) QVERIFY2(label == "0", label.constData());  // %.9g of 0.0
     else QVERIFY2(label == "a,b", label.constData());  // row 0: alpha and omega
+  }
+
+  void tokenClassificationEndToEnd() {
+    const QString out = path(QStringLiteral("tags-bert"));
+    const CliResult r = runCli(
+        QStringList{QStringLiteral("run"), QStringLiteral("quickstart"), QStringLiteral("--train"), path(QStringLiteral("tags-train.conll")),
+                    QStringLiteral("--dev"), path(QStringLiteral("tags-dev.jsonl")), QStringLiteral("--out"), out,
+                    QStringLiteral("--threads"), QStringLiteral("2")} +
+        sets({QStringLiteral("task.kind=\"token_classification\""),
+              QStringLiteral("teacher.finetuning.epochs=4"), QStringLiteral("teacher.finetuning.learning_rate=0.001"),
+              QStringLiteral("stages.0.losses={\"soft_targets\": 1, \"temperature\": 1, \"hard_labels\": 0.5}"),
+              QStringLiteral("stages.0.optim.epochs=4"), QStringLiteral("stages.0.optim.learning_rate=0.002"),
+              QStringLiteral("stages.0.optim.eval_every=13")}));
+    QVERIFY2(r.code == 0, qPrintable(r.err.right(3000)));
+    QVERIFY2(r.err.contains(QStringLiteral("(task metric entity_f1)")), qPrintable(r.err.right(2000)));
+    const QJsonObject summary = jsonOf(out + QStringLiteral("/summary.json"));
+    QCOMPARE(summary.value(QStringLiteral("metric")).toString(), QStringLiteral("entity_f1"));
+    const QJsonObject teacher = summary.value(QStringLiteral("teacher")).toObject();
+    const QJsonObject student = summary.value(QStringLiteral("student")).toObject();
+    const double ts = teacher.value(QStringLiteral("score")).toDouble(), ss = student.value(QStringLiteral("score")).toDouble();
+    // Tagging every word O scores 0; the invented names are learnt.
+    QVERIFY2(ts > 0.85 && ss > 0.85, qPrintable(QStringLiteral("teacher %1 student %2").arg(ts).arg(ss)));
+    // Word accuracy beside it: most words are O, so it is high for any model that learnt anything.
+    QVERIFY(student.value(QStringLiteral("accuracy")).toDouble() > 0.9);
+    const auto evals = studentEvals(out);
+    QVERIFY(evals.size() >= 2);
+    for (const auto& e : evals) {
+      QCOMPARE(e.value(QStringLiteral("score")).toDouble(), e.value(QStringLiteral("entity_f1")).toDouble());
+      const double p = e.value(QStringLiteral("entity_precision")).toDouble(), rc = e.value(QStringLiteral("entity_recall")).toDouble();
+      const double f1 = p + rc > 0 ? 2 * p * rc / (p + rc) : 0.0;
+      QVERIFY2(std::fabs(f1 - e.value(QStringLiteral("entity_f1")).toDouble()) < 1e-9, "F1 is the harmonic mean of P and R");
+    }
+    const QJsonObject config = jsonOf(out + QStringLiteral("/student/config.json"));
+    QCOMPARE(config.value(QStringLiteral("architectures")).toArray().first().toString(), QStringLiteral("BertForTokenClassification"));
+    QVERIFY(!config.contains(QStringLiteral("problem_type")));
+    const QJsonObject labels = config.value(QStringLiteral("id2label")).toObject();
+    QCOMPARE(labels.size(), 4);  // sorted
+    QCOMPARE(labels.value(QStringLiteral("0")).toString(), QStringLiteral("B-LOC"));
+    QCOMPARE(labels.value(QStringLiteral("2")).toString(), QStringLiteral("I-PER"));
+    QCOMPARE(labels.value(QStringLiteral("3")).toString(), QStringLiteral("O"));
+    const CliResult report = runCli({QStringLiteral("report"), out});
+    QVERIFY2(report.code == 0, qPrintable(report.err));
+    QVERIFY2(report.out.contains(QStringLiteral("entity_f1")), qPrintable(report.out));
+  }
+
+  void tokenClassificationRefusals_data() {
+    QTest::addColumn<QString>("preset");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("bilstm") << "bilstm" << "stages[0].augment: does not apply to a token_classification: replacing words";
+    QTest::newRow("bilstm without augmentation") << "bilstm" << "student.kind: a BiLSTM student classifies whole texts; a token_classification needs a BERT student";
+    QTest::newRow("tsv") << "quickstart" << "task.format: \"tsv\" holds one label per row";
+  }
+
+  void tokenClassificationRefusals() {
+    QFETCH(QString, preset);
+    QFETCH(QString, expected);
+    const bool tsv = preset == QLatin1String("quickstart");
+    const bool augmented = QByteArray(QTest::currentDataTag()) == "bilstm";
+    const QString out = path(QStringLiteral("refused-") + preset);
+    const CliResult r = runCli(QStringList{QStringLiteral("run"), preset, QStringLiteral("--train"), path(QStringLiteral("tags-train.conll")),
+                                           QStringLiteral("--dev"), path(QStringLiteral("tags-dev.jsonl")), QStringLiteral("--out"), out} +
+                               sets({QStringLiteral("task.kind=\"token_classification\""),
+                                     tsv ? QStringLiteral("task.format=\"tsv\"")
+                                         : augmented ? QStringLiteral("seed=3")
+                                                     : QStringLiteral("stages.0.augment=null")}));
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(expected), qPrintable(r.err));
+    QVERIFY(!QFileInfo::exists(out + QStringLiteral("/summary.json")));
   }
 };
 
