@@ -226,7 +226,10 @@ void TaskPanel::fillMetrics(const QString& kind) {
     else name = tr("Entity recall");
     m_metric->addItem(name, k);
   }
-  m_metric->setCurrentIndex(std::max(0, m_metric->findData(keep)));
+  // Another kind starts from its own headline metric (accuracy is offered to a token task too,
+  // but entity F1 is what it is judged by); the same kind keeps the user's pick.
+  m_metric->setCurrentIndex(kind == m_metricsKind ? std::max(0, m_metric->findData(keep)) : 0);
+  m_metricsKind = kind;
 }
 
 void TaskPanel::setTrainFile(const QString& path) {

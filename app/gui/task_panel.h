@@ -60,6 +60,7 @@ class TaskPanel : public QWidget {
   QLineEdit *m_train, *m_dev;
   QPushButton *m_browseTrain, *m_browseDev, *m_demo;
   void fillMetrics(const QString& kind);
+  QString m_metricsKind;  ///< the kind m_metric lists the metrics of
 
   QComboBox *m_textColumn, *m_labelColumn, *m_metric, *m_kind;
   QLabel *m_metricLabel, *m_kindLabel;

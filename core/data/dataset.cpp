@@ -447,6 +447,10 @@ std::string resolveFormat(const DatasetSpec& spec) {
     if (ext == "tsv" || ext == "csv" || ext == "jsonl") format = ext;
     else if (ext == "json") format = "jsonl";
     else if (isConllExtension(ext) && (tokens || spec.kind == "auto")) format = "conll";
+    else if (isConllExtension(ext) && ext != "txt")
+      throw Error(ErrorKind::InvalidArgument,
+                  spec.path + ": a ." + ext + " file holds a tag per word (CoNLL columns): read it as a "
+                              "token_classification, or give the format");
     else
       throw Error(ErrorKind::InvalidArgument,
                   spec.path + ": cannot tell the dataset format from the extension (expected .tsv, .csv, .jsonl or .json" +

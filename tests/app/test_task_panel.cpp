@@ -146,6 +146,45 @@ class TestTaskPanel : public QObject {
     QVERIFY2(panel.problem().contains(QStringLiteral("is empty (every example needs a label)")), qPrintable(panel.problem()));
   }
 
+  void tokenKindGuessedFromACoNLLFile() {
+    // A CoNLL file (a word and its tag per line, blank lines between sentences): token
+    // classification, entity F1 first, the preview shows each sentence's words and tags.
+    QTemporaryDir dir;
+    const QString conll = dir.filePath(QStringLiteral("ner.conll"));
+    std::ofstream(conll.toStdString()) << "-DOCSTART- -X- O O\n\nMel B-PER\nTarrow I-PER\nvisited O\nZorvia B-LOC\n\n"
+                                          "nothing O\nhere O\n\nZorvia B-LOC\n";
+    TaskPanel panel;
+    QSignalSpy ready(&panel, &TaskPanel::previewReady);
+    auto* kind = panel.findChild<QComboBox*>(QStringLiteral("taskKind"));
+    auto* metric = panel.findChild<QComboBox*>(QStringLiteral("taskMetric"));
+    QVERIFY(kind && metric);
+    panel.setTrainFile(conll);
+    QVERIFY(ready.wait(30000));
+    QVERIFY2(panel.problem().isEmpty(), qPrintable(panel.problem()));
+    QCOMPARE(kind->currentData().toString(), QStringLiteral("token_classification"));
+    QCOMPARE(metric->count(), 4);
+    QCOMPARE(metric->itemData(0).toString(), QStringLiteral("entity_f1"));
+    QCOMPARE(metric->itemText(0), QStringLiteral("Entity F1 (seqeval)"));
+    QCOMPARE(panel.preview()->rowCount(), 3);
+    QCOMPARE(panel.preview()->horizontalHeaderItem(0)->text(), QStringLiteral("Words"));
+    QCOMPARE(panel.preview()->horizontalHeaderItem(1)->text(), QStringLiteral("Tags"));
+    QCOMPARE(panel.preview()->item(0, 0)->text(), QStringLiteral("Mel Tarrow visited Zorvia"));
+    QCOMPARE(panel.preview()->item(0, 1)->text(), QStringLiteral("B-PER I-PER O B-LOC"));
+    QCOMPARE(panel.preview()->item(2, 1)->text(), QStringLiteral("B-LOC"));
+    QVERIFY2(panel.labelSummary().contains(QStringLiteral("B-LOC: 2")) && panel.labelSummary().contains(QStringLiteral("O: 3")),
+             qPrintable(panel.labelSummary()));
+    retort::distill::TaskSpec back;
+    panel.store(back);
+    QCOMPARE(back.kind, std::string("token_classification"));
+    QCOMPARE(back.metric, std::string("entity_f1"));
+
+    // The same file read as a single-label classification is refused with the reason.
+    kind->setCurrentIndex(kind->findData(QStringLiteral("classification")));
+    Q_EMIT kind->activated(kind->currentIndex());
+    QVERIFY(ready.wait(30000));
+    QVERIFY2(panel.problem().contains(QStringLiteral("token_classification")), qPrintable(panel.problem()));
+  }
+
   void aNewerFileWins() {
     QTemporaryDir dir;
     const QString a = writeTsv(dir, QStringLiteral("a.tsv"), 50000, "first");

@@ -487,7 +487,7 @@ class TestDataset : public QObject {
     DatasetSpec wrong = specFor(path);
     e = thrownError([&] { readDataset(wrong); });
     QCOMPARE(e.first, ErrorKind::InvalidArgument);
-    QVERIFY2(e.second.contains(QStringLiteral("cannot tell the dataset format")), qPrintable(e.second));
+    QVERIFY2(e.second.contains(QStringLiteral("tags.conll: a .conll file holds a tag per word (CoNLL columns): read it as a token_classification")), qPrintable(e.second));
     wrong.format = "conll";
     e = thrownError([&] { readDataset(wrong); });
     QCOMPARE(e.second, QString::fromStdString(path + ": a CoNLL file holds tags per word: it is read by a "
