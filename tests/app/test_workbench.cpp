@@ -50,6 +50,17 @@ void slice(const std::string& from, const std::string& to, int rows) {
   for (int i = 0; i <= rows && std::getline(in, line); ++i) out << line << '\n';
 }
 
+/// The first `sentences` sentences (blank-line separated) of a CoNLL file.
+void sliceSentences(const std::string& from, const std::string& to, int sentences) {
+  std::ifstream in(from);
+  std::ofstream out(to);
+  std::string line;
+  for (int n = 0; n < sentences && std::getline(in, line);) {
+    out << line << '\n';
+    if (line.empty()) ++n;
+  }
+}
+
 /// The demo preset on slices of its data, `steps` steps per stage, a snapshot every step.
 QString tinyDemo(const QTemporaryDir& dir, int steps) {
   const std::string d = dir.path().toStdString();
@@ -362,6 +373,55 @@ class TestWorkbench : public QObject {
     w.lossChart()->flush();
     QVERIFY(w.lossChart()->terms().contains(QStringLiteral("logit_mse")));
     QVERIFY(w.lossChart()->terms().contains(QStringLiteral("hard_labels")));
+  }
+
+  void tokenRunShowsEntityF1() {
+    // The demo-tags preset (token classification) on a few sentences, from the window: the
+    // kind comes from the document, the results table is in entity-F1 terms, the losses are
+    // the per-word soft targets and gold tags, and the student is saved with a per-token head.
+    QTemporaryDir dir;
+    const std::string d = dir.path().toStdString();
+    sliceSentences(kResources + "/demo/tags/train.conll", d + "/train.conll", 100);  // every tag of the dev slice
+    sliceSentences(kResources + "/demo/tags/dev.conll", d + "/dev.conll", 24);
+    json doc = retort::distill::Experiment::readDocument(kResources + "/presets/demo-tags.json");
+    doc["task"]["train"] = d + "/train.conll";
+    doc["task"]["dev"] = d + "/dev.conll";
+    doc["task"].erase("test");
+    doc["teacher"]["checkpoint"] = kResources + "/demo/teacher";
+    doc["teacher"]["finetuning"]["max_steps"] = 3;
+    doc["teacher"]["finetuning"]["eval_every"] = 0;
+    for (auto& s : doc["stages"]) {
+      s["optim"]["max_steps"] = 3;
+      s["optim"]["batch_size"] = 8;
+      s["optim"]["log_every"] = 1;
+      s["optim"]["eval_every"] = 0;
+    }
+    const QString path = dir.filePath(QStringLiteral("tags.json"));
+    std::ofstream(path.toStdString()) << doc.dump(2);
+    MainWindow w;
+    w.show();
+    QVERIFY(w.openExperiment(path));
+    auto* kind = w.findChild<QComboBox*>(QStringLiteral("taskKind"));
+    QVERIFY(kind);
+    QCOMPARE(kind->currentData().toString(), QStringLiteral("token_classification"));
+    QSignalSpy done(&w, &MainWindow::runFinished);
+    QVERIFY2(w.startRun(dir.filePath(QStringLiteral("run"))), qPrintable(w.lastError()));
+    QVERIFY(done.wait(240000));
+    QVERIFY2(done.first().first().toBool(), qPrintable(w.lastError()));
+    QCOMPARE(w.lastSummary().metric, std::string("entity_f1"));
+    QVERIFY(w.lastSummary().student.evaluated);
+    auto* results = qobject_cast<retort::widgets::ResultsView*>(w.resultsView());
+    QVERIFY(results);
+    QCOMPARE(results->figures().metric, QStringLiteral("entity_f1"));
+    QCOMPARE(results->cellText(0, 1), QLocale().toString(w.lastSummary().student.score, 'f', 4));
+    QCOMPARE(results->cellText(0, 0), QLocale().toString(w.lastSummary().teacher.score, 'f', 4));
+    w.lossChart()->flush();
+    for (const char* term : {"soft_targets", "hard_labels", "attention", "hidden"})
+      QVERIFY2(w.lossChart()->terms().contains(QString::fromLatin1(term)), term);
+    std::ifstream config(dir.filePath(QStringLiteral("run/student/config.json")).toStdString());
+    QVERIFY(config.good());
+    const json saved = json::parse(config);
+    QCOMPARE(saved["architectures"][0].get<std::string>(), std::string("BertForTokenClassification"));
   }
 
   void runsOnTwoProcessesBesideStart() {
