@@ -62,9 +62,10 @@ class TestPresets : public QObject {
   json tiny(const std::string& name, const std::string& train) {
     json doc = distill::Experiment::readDocument(kResources + "/presets/" + name + ".json");
     // The derived demo tasks read their own slices (initTestCase).
-    const std::string sub = name == "demo-year" ? "/year" : name == "demo-topics" ? "/topics" : "";
-    distill::applyOverride(doc, "task.train=" + json(sub.empty() ? train : dir() + sub + "/train.tsv").dump());
-    distill::applyOverride(doc, "task.dev=" + json(dir() + sub + "/dev.tsv").dump());
+    const std::string sub = name == "demo-year" ? "/year" : name == "demo-topics" ? "/topics" : name == "demo-tags" ? "/tags" : "";
+    const std::string ext = name == "demo-tags" ? ".conll" : ".tsv";
+    distill::applyOverride(doc, "task.train=" + json(sub.empty() ? train : dir() + sub + "/train" + ext).dump());
+    distill::applyOverride(doc, "task.dev=" + json(dir() + sub + "/dev" + ext).dump());
     distill::applyOverride(doc, "task.test=\"\"");
     for (const char* phase : {"pretraining", "finetuning"}) {
       distill::applyOverride(doc, std::string("teacher.") + phase + ".max_steps=2");
@@ -96,6 +97,17 @@ class TestPresets : public QObject {
       slice(kResources + "/demo/" + sub + "/train.tsv", dir() + "/" + sub + "/train.tsv", 48);
       slice(kResources + "/demo/" + sub + "/dev.tsv", dir() + "/" + sub + "/dev.tsv", 24);
     }
+    // Whole sentences of the tag files (blank-line separated); the dev slice's tags all occur in the training slice.
+    fs::create_directories(dir() + "/tags");
+    for (auto [split, sentences] : {std::pair{"train", 100}, std::pair{"dev", 24}}) {
+      std::ifstream from(kResources + "/demo/tags/" + split + ".conll");
+      std::ofstream to(dir() + "/tags/" + split + ".conll");
+      std::string l;
+      for (int n = 0; n < sentences && std::getline(from, l);) {
+        to << l << '\n';
+        if (l.empty()) ++n;
+      }
+    }
     std::ifstream in(kResources + "/demo/corpus.txt");
     std::ofstream out(dir() + "/corpus.txt");
     std::string line;
@@ -106,7 +118,7 @@ class TestPresets : public QObject {
     std::vector<std::string> names;
     for (const auto& entry : fs::directory_iterator(kResources + "/presets")) names.push_back(entry.path().stem().string());
     for (const char* required : {"kd-logits", "distilbert", "tinybert", "bilstm", "quickstart", "demo", "demo-year",
-                                 "demo-topics"})
+                                 "demo-topics", "demo-tags"})
       QVERIFY2(std::find(names.begin(), names.end(), required) != names.end(), required);
     for (const auto& n : names) {
       const auto e = distill::Experiment::load(kResources + "/presets/" + n + ".json");
@@ -127,6 +139,7 @@ class TestPresets : public QObject {
     QTest::newRow("bilstm") << "bilstm" << 1;
     QTest::newRow("demo-year") << "demo-year" << 3;      // teacher fine-tuning + 2 stages
     QTest::newRow("demo-topics") << "demo-topics" << 3;
+    QTest::newRow("demo-tags") << "demo-tags" << 3;
   }
 
   void presetRunsOnASlice() {
@@ -152,7 +165,13 @@ class TestPresets : public QObject {
       QVERIFY(s.student.accuracy >= 0 && s.student.accuracy <= 1);
       QVERIFY(s.student.score >= 0 && s.student.score <= 1);
     }
-    if (e.task.kind != "classification") {
+    if (e.task.kind == "token_classification") {
+      // A per-token head: BertForTokenClassification, no problem_type; the slice's 8 tags.
+      const auto config = json::parse(std::ifstream(out + "/student/config.json"));
+      QCOMPARE(q(config.at("architectures").at(0).get<std::string>()), QStringLiteral("BertForTokenClassification"));
+      QVERIFY(!config.contains("problem_type"));
+      QCOMPARE(int(config.at("id2label").size()), 8);
+    } else if (e.task.kind != "classification") {
       // The heads say what they are, in Hugging Face's terms.
       const auto config = json::parse(std::ifstream(out + "/student/config.json"));
       QCOMPARE(q(config.at("problem_type").get<std::string>()),
