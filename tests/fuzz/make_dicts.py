@@ -34,7 +34,12 @@ def documents(path):
         return
     except ValueError:
         pass
-    for line in text.splitlines():  # JSON Lines, or JSON with comments (skip those lines)
+    try:  # JSON with // comment lines (the presets)
+        yield json.loads('\n'.join(l for l in text.splitlines() if not l.lstrip().startswith('//')))
+        return
+    except ValueError:
+        pass
+    for line in text.splitlines():  # JSON Lines
         try:
             yield json.loads(line)
         except ValueError:
