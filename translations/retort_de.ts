@@ -400,10 +400,6 @@
         <translation>Datendatei wählen</translation>
     </message>
     <message>
-        <source>Data (*.tsv *.csv *.jsonl *.json);;All files (*)</source>
-        <translation>Daten (*.tsv *.csv *.jsonl *.json);;Alle Dateien (*)</translation>
-    </message>
-    <message>
         <source>Training data</source>
         <translation>Trainingsdaten</translation>
     </message>
@@ -496,10 +492,6 @@
         <translation>Multi-Label (beliebig viele Klassen pro Beispiel)</translation>
     </message>
     <message>
-        <source>Guessed from the labels of a newly chosen training file: numbers with decimals are a regression, labels joined by commas or JSON lists are multi-label. Change it if the guess is wrong.</source>
-        <translation>Aus den Labels einer neu gewählten Trainingsdatei geschätzt: Zahlen mit Nachkommastellen sind eine Regression, durch Kommas verbundene Labels oder JSON-Listen sind Multi-Label. Ändern Sie es, wenn die Schätzung falsch ist.</translation>
-    </message>
-    <message>
         <source>The task's headline metric: it picks the best student and gives the retention. F1 needs two classes (GLUE reports MCC for CoLA, F1 for MRPC and QQP, Pearson for STS-B).</source>
         <translation>Die Leitmetrik der Aufgabe: Sie wählt den besten Schüler und bestimmt die Retention. F1 braucht zwei Klassen (GLUE nennt MCC für CoLA, F1 für MRPC und QQP, Pearson für STS-B).</translation>
     </message>
@@ -526,6 +518,38 @@
     <message>
         <source>a number in “%1”</source>
         <translation>eine Zahl in „%1“</translation>
+    </message>
+    <message>
+        <source>Data (*.tsv *.csv *.jsonl *.json *.conll *.iob *.bio);;All files (*)</source>
+        <translation>Daten (*.tsv *.csv *.jsonl *.json *.conll *.iob *.bio);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Token classification (a tag per word: NER, tagging)</source>
+        <translation>Token-Klassifikation (ein Tag pro Wort: NER, Tagging)</translation>
+    </message>
+    <message>
+        <source>Guessed from a newly chosen training file: numbers with decimals are a regression, labels joined by commas or JSON lists are multi-label, CoNLL files and JSON lists of tokens are token classification. Change it if the guess is wrong.</source>
+        <translation>Aus einer neu gewählten Trainingsdatei erraten: Zahlen mit Nachkommastellen sind eine Regression, durch Kommas verbundene Labels oder JSON-Listen sind Multi-Label, CoNLL-Dateien und JSON-Listen von Tokens sind Token-Klassifikation. Ändern Sie die Wahl, wenn die Vermutung falsch ist.</translation>
+    </message>
+    <message>
+        <source>Entity F1 (seqeval)</source>
+        <translation>Entitäts-F1 (seqeval)</translation>
+    </message>
+    <message>
+        <source>Entity precision</source>
+        <translation>Entitäts-Präzision</translation>
+    </message>
+    <message>
+        <source>Entity recall</source>
+        <translation>Entitäts-Recall</translation>
+    </message>
+    <message>
+        <source>Words</source>
+        <translation>Wörter</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Tags</translation>
     </message>
 </context>
 <context>
@@ -1432,6 +1456,18 @@ Key: %3 (#%4)
     <message>
         <source>Exact match</source>
         <translation>Exakte Übereinstimmung</translation>
+    </message>
+    <message>
+        <source>Entity F1</source>
+        <translation>Entitäts-F1</translation>
+    </message>
+    <message>
+        <source>Entity precision</source>
+        <translation>Entitäts-Präzision</translation>
+    </message>
+    <message>
+        <source>Entity recall</source>
+        <translation>Entitäts-Recall</translation>
     </message>
 </context>
 <context>

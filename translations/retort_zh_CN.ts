@@ -400,10 +400,6 @@
         <translation>选择数据文件</translation>
     </message>
     <message>
-        <source>Data (*.tsv *.csv *.jsonl *.json);;All files (*)</source>
-        <translation>数据 (*.tsv *.csv *.jsonl *.json);;所有文件 (*)</translation>
-    </message>
-    <message>
         <source>Training data</source>
         <translation>训练数据</translation>
     </message>
@@ -496,10 +492,6 @@
         <translation>多标签（每个样本任意多个类别）</translation>
     </message>
     <message>
-        <source>Guessed from the labels of a newly chosen training file: numbers with decimals are a regression, labels joined by commas or JSON lists are multi-label. Change it if the guess is wrong.</source>
-        <translation>根据新选训练文件的标签推测：带小数的数字为回归，用逗号连接的标签或 JSON 列表为多标签。推测有误时请修改。</translation>
-    </message>
-    <message>
         <source>The task's headline metric: it picks the best student and gives the retention. F1 needs two classes (GLUE reports MCC for CoLA, F1 for MRPC and QQP, Pearson for STS-B).</source>
         <translation>任务的主要指标：用它挑选最佳学生模型并计算保留率。F1 需要两个类别（GLUE 对 CoLA 报告 MCC，对 MRPC 和 QQP 报告 F1，对 STS-B 报告 Pearson）。</translation>
     </message>
@@ -526,6 +518,38 @@
     <message>
         <source>a number in “%1”</source>
         <translation>“%1”中的数值</translation>
+    </message>
+    <message>
+        <source>Data (*.tsv *.csv *.jsonl *.json *.conll *.iob *.bio);;All files (*)</source>
+        <translation>数据 (*.tsv *.csv *.jsonl *.json *.conll *.iob *.bio);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Token classification (a tag per word: NER, tagging)</source>
+        <translation>词元分类（每个词一个标签：命名实体识别、序列标注）</translation>
+    </message>
+    <message>
+        <source>Guessed from a newly chosen training file: numbers with decimals are a regression, labels joined by commas or JSON lists are multi-label, CoNLL files and JSON lists of tokens are token classification. Change it if the guess is wrong.</source>
+        <translation>根据新选择的训练文件推测：带小数的数字为回归，用逗号连接的标签或 JSON 列表为多标签，CoNLL 文件和词元的 JSON 列表为词元分类。如果推测有误，请更改。</translation>
+    </message>
+    <message>
+        <source>Entity F1 (seqeval)</source>
+        <translation>实体 F1（seqeval）</translation>
+    </message>
+    <message>
+        <source>Entity precision</source>
+        <translation>实体精确率</translation>
+    </message>
+    <message>
+        <source>Entity recall</source>
+        <translation>实体召回率</translation>
+    </message>
+    <message>
+        <source>Words</source>
+        <translation>词</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
     </message>
 </context>
 <context>
@@ -1432,6 +1456,18 @@ Key: %3 (#%4)
     <message>
         <source>Exact match</source>
         <translation>完全匹配</translation>
+    </message>
+    <message>
+        <source>Entity F1</source>
+        <translation>实体 F1</translation>
+    </message>
+    <message>
+        <source>Entity precision</source>
+        <translation>实体精确率</translation>
+    </message>
+    <message>
+        <source>Entity recall</source>
+        <translation>实体召回率</translation>
     </message>
 </context>
 <context>
