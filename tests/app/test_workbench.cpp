@@ -50,6 +50,20 @@ void slice(const std::string& from, const std::string& to, int rows) {
   for (int i = 0; i <= rows && std::getline(in, line); ++i) out << line << '\n';
 }
 
+/// A derived demo preset (demo-year, demo-topics, demo-tags) made tiny: the demo teacher,
+/// 3 steps per phase, no evaluation before the end.
+void shrinkDerivedPreset(json& doc) {
+    doc["teacher"]["checkpoint"] = kResources + "/demo/teacher";
+    doc["teacher"]["finetuning"]["max_steps"] = 3;
+    doc["teacher"]["finetuning"]["eval_every"] = 0;
+    for (auto& s : doc["stages"]) {
+      s["optim"]["max_steps"] = 3;
+      s["optim"]["batch_size"] = 8;
+      s["optim"]["log_every"] = 1;
+      s["optim"]["eval_every"] = 0;
+    }
+}
+
 /// The first `sentences` sentences (blank-line separated) of a CoNLL file.
 void sliceSentences(const std::string& from, const std::string& to, int sentences) {
   std::ifstream in(from);
@@ -357,15 +371,7 @@ class TestWorkbench : public QObject {
     doc["task"]["train"] = d + "/train.tsv";
     doc["task"]["dev"] = d + "/dev.tsv";
     doc["task"].erase("test");
-    doc["teacher"]["checkpoint"] = kResources + "/demo/teacher";
-    doc["teacher"]["finetuning"]["max_steps"] = 3;
-    doc["teacher"]["finetuning"]["eval_every"] = 0;
-    for (auto& s : doc["stages"]) {
-      s["optim"]["max_steps"] = 3;
-      s["optim"]["batch_size"] = 8;
-      s["optim"]["log_every"] = 1;
-      s["optim"]["eval_every"] = 0;
-    }
+    shrinkDerivedPreset(doc);
     const QString path = dir.filePath(QStringLiteral("derived.json"));
     std::ofstream(path.toStdString()) << doc.dump(2);
     MainWindow w;
@@ -403,15 +409,7 @@ class TestWorkbench : public QObject {
     doc["task"]["train"] = d + "/train.conll";
     doc["task"]["dev"] = d + "/dev.conll";
     doc["task"].erase("test");
-    doc["teacher"]["checkpoint"] = kResources + "/demo/teacher";
-    doc["teacher"]["finetuning"]["max_steps"] = 3;
-    doc["teacher"]["finetuning"]["eval_every"] = 0;
-    for (auto& s : doc["stages"]) {
-      s["optim"]["max_steps"] = 3;
-      s["optim"]["batch_size"] = 8;
-      s["optim"]["log_every"] = 1;
-      s["optim"]["eval_every"] = 0;
-    }
+    shrinkDerivedPreset(doc);
     const QString path = dir.filePath(QStringLiteral("tags.json"));
     std::ofstream(path.toStdString()) << doc.dump(2);
     MainWindow w;
